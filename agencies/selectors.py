@@ -1,0 +1,54 @@
+"""Reads of agencies and memberships (organisational data, no social data)."""
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+
+from .models import Agency, Membership
+
+_CACHE_ATTR = "_notlagen_memberships"
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with agency and org unit, read once per request and cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related("agency", "org_unit").order_by("agency__name")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    return {m.role for m in memberships_of(user)}
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def agencies_of(user) -> list[Agency]:
+    seen: dict[int, Agency] = {}
+    for membership in memberships_of(user):
+        seen.setdefault(membership.agency_id, membership.agency)
+    return list(seen.values())
+
+
+def agency_members(*, agency: Agency) -> QuerySet[User]:
+    """Active members of an agency, each with their memberships there prefetched (two queries)."""
+    here = Membership.objects.filter(agency=agency).select_related("org_unit").order_by("role")
+    return (
+        User.objects.filter(memberships__agency=agency, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+        .prefetch_related(Prefetch("memberships", queryset=here, to_attr="memberships_here"))
+    )
+
+
+def agency_with_structure(*, agency_id: int) -> Agency:
+    return (
+        Agency.objects.prefetch_related("org_units", "locations__district").select_related("parent").get(pk=agency_id)
+    )

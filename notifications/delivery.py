@@ -1,0 +1,100 @@
+"""Delivering one outbox row, exactly once.
+
+The row is locked (skipping rows another worker holds) and re-checked as pending and due, so a
+retried or duplicated task finds nothing to do. A failed attempt is recorded with exponential
+backoff; after OUTBOX_MAX_ATTEMPTS the row becomes a dead letter for administrators to see."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+class PermanentDeliveryError(Exception):
+    """A failure that no retry can mend (e.g. a recipient without an email address)."""
+
+
+def _deliver_in_app(notification: Notification) -> None:
+    # Marking the row delivered is what makes it appear in the inbox.
+    return None
+
+
+def _deliver_email(notification: Notification) -> None:
+    recipient = notification.recipient
+    if not recipient.email:
+        raise PermanentDeliveryError("recipient has no email address")
+    with translation.override(recipient.language or "de"):
+        text = render_to_string(
+            "notifications/email.txt",
+            {
+                "notification": notification,
+                "url": f"{settings.SITE_URL}{notification.link}" if notification.link else "",
+            },
+        )
+    send_mail(notification.subject, text, None, [recipient.email], fail_silently=False)
+
+
+CHANNELS = {
+    Notification.Channel.IN_APP: _deliver_in_app,
+    Notification.Channel.EMAIL: _deliver_email,
+}
+
+
+def backoff(attempts: int) -> timedelta:
+    seconds = settings.OUTBOX_BACKOFF_SECONDS * (2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(seconds, settings.OUTBOX_MAX_BACKOFF_SECONDS))
+
+
+def deliver(notification_id: int) -> str:
+    """Deliver the row if it is still pending and due. Returns delivered / failed / dead / skipped."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if notification is None:
+            return "skipped"
+        notification.attempts += 1
+        try:
+            CHANNELS[notification.channel](notification)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+            return _record_failure(notification, exc)
+        notification.status = Notification.Status.DELIVERED
+        notification.delivered_at = timezone.now()
+        notification.last_error = ""
+        notification.save(update_fields=["status", "delivered_at", "attempts", "last_error"])
+        return "delivered"
+
+
+def _record_failure(notification: Notification, exc: Exception) -> str:
+    permanent = isinstance(exc, PermanentDeliveryError)
+    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if permanent or notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        notification.status = Notification.Status.DEAD
+        outcome = "dead"
+    else:
+        notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+        outcome = "failed"
+    notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+    logger.warning("Notification %s %s after attempt %s: %s", notification.pk, outcome, notification.attempts, exc)
+    return outcome
+
+
+def due_ids(limit: int) -> list[int]:
+    return list(
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,105 @@
+"""Writes of the outbox: notify() for every capability, plus read marks and dead-letter retry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+Channel = Notification.Channel
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    subject: str,
+    body: str = "",
+    params: dict | None = None,
+    reference: str = "",
+    link: str = "",
+    channels: Sequence[str] = (Channel.IN_APP,),
+) -> list[Notification]:
+    """Write one outbox row per recipient and channel in the caller's transaction; delivery is
+    scheduled on commit (and by the periodic sweep should the broker be unreachable).
+
+    `subject` and `body` are (lazy) translatable texts with %(name)s placeholders filled from
+    `params`; they are rendered in each recipient's language. They must not carry social data:
+    name the reference (a case number) and link to the page, which checks access itself."""
+    params = params or {}
+    now = timezone.now()
+    rows = []
+    for recipient in recipients:
+        with translation.override(getattr(recipient, "language", None) or "de"):
+            rendered_subject = str(subject) % params if params else str(subject)
+            rendered_body = (str(body) % params if params else str(body)) if body else ""
+        for channel in channels:
+            rows.append(
+                Notification(
+                    recipient=recipient,
+                    channel=channel,
+                    kind=kind,
+                    subject=rendered_subject[:200],
+                    body=rendered_body,
+                    reference=reference,
+                    link=link,
+                    next_attempt_at=now,
+                )
+            )
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    if ids:
+        transaction.on_commit(partial(enqueue_delivery, ids), robust=True)
+    return created
+
+
+def enqueue_delivery(notification_ids: Sequence[int]) -> int:
+    """Hand the rows to the broker; returns how many were enqueued. A broker that is down is
+    not an error here: the rows stay pending and the sweep delivers them later."""
+    from .tasks import deliver_notification
+
+    enqueued = 0
+    for notification_id in notification_ids:
+        try:
+            deliver_notification.apply_async(args=[notification_id], retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure means "leave it to the sweep"
+            logger.warning(
+                "Broker unreachable; %d notification(s) left for the sweep.", len(notification_ids) - enqueued
+            )
+            break
+        enqueued += 1
+    return enqueued
+
+
+def notification_mark_read(*, user, notification_id: int) -> bool:
+    """Mark one of the user's own in-app notifications read; False if the user has no such row."""
+    mine = Notification.objects.filter(
+        pk=notification_id, recipient=user, channel=Channel.IN_APP, status=Notification.Status.DELIVERED
+    )
+    if not mine.exists():
+        return False
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return True
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.IN_APP, status=Notification.Status.DELIVERED, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notification_retry(*, notification_id: int) -> bool:
+    """Put a dead letter back in the queue with fresh attempts (administrators, after a fix)."""
+    updated = Notification.objects.filter(pk=notification_id, status=Notification.Status.DEAD).update(
+        status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    if updated:
+        transaction.on_commit(partial(enqueue_delivery, [notification_id]), robust=True)
+    return bool(updated)

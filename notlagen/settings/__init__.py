@@ -1,0 +1,6 @@
+"""Notlagen settings, composed from one module per concern; every value that varies comes
+from the environment (see README, "Configuration")."""
+
+from .base import *  # noqa: F403
+from .jobs import *  # noqa: F403
+from .security import *  # noqa: F403

@@ -1,0 +1,64 @@
+"""Celery (broker, beat schedule), outgoing mail and the notification outbox."""
+
+from .base import VAR_DIR
+from .env import MODE, env_email, env_int, env_str
+
+# Embedded default: kombu's filesystem transport, a broker without a server (demo, development).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://", required_in_production=True)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    if MODE == "production":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("CELERY_BROKER_URL must name a Redis or RabbitMQ server in production mode.")
+    _queue_dir = str(VAR_DIR / "broker")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _queue_dir,
+        "data_folder_out": _queue_dir,
+        "control_folder": str(VAR_DIR / "broker-control"),
+        "store_processed": False,
+    }
+else:
+    # Fail fast when the broker is down: the outbox keeps the row and the sweep delivers later,
+    # so a web request must never wait on the broker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
+        "max_retries": 0,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/Berlin"
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 30, minimum=1)),
+    },
+}
+
+# Mail: a URL as django-environ reads it, e.g. smtp+tls://user:pass@mail.example:587.
+# The demo writes mails as files under var/mail so they can be read without a mail server.
+_mail = env_email("EMAIL_URL", "consolemail://")
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail.get("EMAIL_HOST", "")
+EMAIL_PORT = _mail.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+EMAIL_FILE_PATH = _mail.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "notlagen@localhost", required_in_production=True)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Outbox: attempts before a notification is parked as dead letter, and the first retry delay
+# (doubled per attempt, capped at OUTBOX_MAX_BACKOFF_SECONDS).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
+OUTBOX_MAX_BACKOFF_SECONDS = env_int("OUTBOX_MAX_BACKOFF_SECONDS", 3600, minimum=1)
+OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 200, minimum=1)

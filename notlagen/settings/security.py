@@ -1,0 +1,105 @@
+"""Login, sessions, second factor, lockout and HTTP security headers."""
+
+from datetime import timedelta
+
+from csp.constants import NONE, SELF
+
+from .env import MODE, env_bool, env_int, env_str
+
+_INSECURE_PREFIX = "django-insecure"
+SECRET_KEY = env_str("SECRET_KEY", "django-insecure-notlagen-local-only", required_in_production=True)
+if MODE == "production" and (
+    len(SECRET_KEY) < 50 or SECRET_KEY.startswith(_INSECURE_PREFIX) or len(set(SECRET_KEY)) < 5
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a random value of at least 50 characters in production mode "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lockout (django-axes): per username, so a locked account says nothing about whether it exists.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sessions: an absolute maximum per working day, and an idle timeout enforced by
+# accounts.middleware.IdleTimeoutMiddleware so the login page can say why it appears.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30, minimum=1))
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 10, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "notlagen_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Second factor (django-otp, TOTP): mandatory for these roles, optional for all others.
+SECOND_FACTOR_REQUIRED_ROLES = ["auditor", "administrator"]
+# Only the demo may relax it, and only when asked to by name; production refuses the switch.
+DEMO_RELAX_SECOND_FACTOR = env_bool("NOTLAGEN_DEMO_RELAX_SECOND_FACTOR", False)
+if DEMO_RELAX_SECOND_FACTOR and MODE != "demo":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("NOTLAGEN_DEMO_RELAX_SECOND_FACTOR is only allowed with NOTLAGEN_MODE=demo.")
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Notlagen")
+
+# HTTPS and headers. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER via TRUSTED_PROXY_COUNT.
+_HTTPS = MODE == "production"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
+if AXES_IPWARE_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Strict CSP: everything comes from our own static files; the KERN icons are data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+CSRF_FAILURE_VIEW = "notlagen.errors.csrf_failure"
+
+# axes.W006 warns that a lockout without the client address can be bypassed by rotating user
+# agents or cookies. Ours counts failures per user name alone, across every address and agent,
+# which no rotation escapes; adding the address would let a distributed guesser go on.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

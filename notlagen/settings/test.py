@@ -1,0 +1,23 @@
+"""Settings for the test suite: PostgreSQL and Redis as in production, cheap hashing."""
+
+import os
+
+os.environ.setdefault("NOTLAGEN_MODE", "development")
+os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/notlagen")
+
+from . import *  # noqa: E402, F403
+from .base import DATABASES, VAR_DIR  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise RuntimeError("The test suite runs on PostgreSQL; set DATABASE_URL to a postgres:// URL.")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+SECURE_SSL_REDIRECT = False
+CELERY_TASK_DEFAULT_QUEUE = "notlagen-test"

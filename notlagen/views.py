@@ -1,0 +1,34 @@
+"""The home page: what each person needs first, by role."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from agencies.roles import Role
+from agencies.selectors import agencies_of, agency_members, agency_with_structure, memberships_of, roles_of
+from notifications.selectors import inbox_for
+
+from . import home_panels
+
+
+@login_required
+def home(request):
+    user = request.user
+    memberships = memberships_of(user)
+    roles = roles_of(user)
+    agencies = [
+        {"agency": agency_with_structure(agency_id=agency.pk), "members": list(agency_members(agency=agency))}
+        for agency in agencies_of(user)
+    ]
+    context = {
+        "memberships": memberships,
+        "agencies": agencies,
+        "latest_notifications": list(inbox_for(user=user)[:5]),
+    }
+    if Role.ADMINISTRATOR in roles:
+        context["admin_panel"] = home_panels.administration_figures()
+    if Role.AUDITOR in roles:
+        context["auditor_panel"] = home_panels.login_security_figures(since=timezone.now() - timedelta(hours=24))
+    return render(request, "notlagen/home.html", context)
