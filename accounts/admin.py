@@ -1,14 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
+
+# Roles are defined in code (agencies.roles) and groups follow memberships; editing groups by
+# hand would bypass that. TOTP keys are secrets: the admin resets a second factor, never shows it.
+admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    # Groups and single permissions are not edited here: they follow the roles held
-    # (agencies.Membership), so the admin cannot hand out rights past the role model.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
@@ -18,3 +23,13 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__agency", "memberships__role"]
     filter_horizontal = []
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset second factor (lost phone)"))
+    def reset_second_factor(self, request, queryset):
+        deleted, _details = TOTPDevice.objects.filter(user__in=queryset).delete()
+        self.message_user(
+            request,
+            _("Second factor reset for the selected accounts; they set it up again at the next login."),
+            messages.SUCCESS,
+        )

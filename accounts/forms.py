@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form; its one error message never says whether the account exists."""
+    """Django's login form; its one error message never says whether the account exists
+    (nor whether it is inactive)."""
+
+    error_messages = {
+        "invalid_login": _(
+            "User name or password is not correct. Please check your input; both fields are case-sensitive."
+        ),
+        "inactive": _("User name or password is not correct. Please check your input; both fields are case-sensitive."),
+    }
 
     username = forms.CharField(
         label=_("Username"),

@@ -5,13 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agencies.roles import Role
 from notlagen.permissions import role_required
 
 from . import selectors, services
+from .models import Notification
 
 PAGE_SIZE = 25
 
@@ -38,6 +41,23 @@ def mark_read(request, notification_id: int):
 def mark_all_read(request):
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def send_test(request):
+    """Send the person a test notification on every channel they have, to check delivery."""
+    channels = [Notification.Channel.IN_APP] + ([Notification.Channel.EMAIL] if request.user.email else [])
+    services.notify(
+        recipients=[request.user],
+        kind="platform.test",
+        subject=gettext_lazy("Test notification"),
+        body=gettext_lazy("This is a test of your notification channels. No action is needed."),
+        link=reverse("notifications:inbox"),
+        channels=channels,
+    )
+    messages.success(request, _("A test notification is on its way. It appears in your inbox within moments."))
     return redirect("notifications:inbox")
 
 

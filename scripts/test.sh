@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 eval "$(python scripts/ensure_services.py)"
-export DJANGO_SETTINGS_MODULE=notlagen.settings.test
+export DJANGO_SETTINGS_MODULE=notlagen.test_settings
 echo "== ruff"
 ruff check .
 ruff format --check .

@@ -6,8 +6,8 @@ os.environ.setdefault("NOTLAGEN_MODE", "development")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/notlagen")
 
-from . import *  # noqa: E402, F403
-from .base import DATABASES, VAR_DIR  # noqa: E402
+from notlagen.settings import *  # noqa: E402, F403
+from notlagen.settings.base import DATABASES, VAR_DIR  # noqa: E402
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("The test suite runs on PostgreSQL; set DATABASE_URL to a postgres:// URL.")

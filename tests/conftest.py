@@ -1,0 +1,114 @@
+import os
+from contextlib import contextmanager
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.second_factor import second_factor_required
+from agencies.roles import Role
+from notlagen.celery import app as celery_app
+
+from .factories import PASSWORD, AgencyFactory, member
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM guard would refuse
+# the (synchronous, correct) database calls the tests make around it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(name="Landeshauptstadt Hannover – Hilfen für Menschen in Notlagen", short_name="OE 50.25")
+
+
+@pytest.fixture
+def social_worker(agency):
+    return member(Role.SOCIAL_WORKER, agency, username="sozial", first_name="Miriam", last_name="Kowalski")
+
+
+@pytest.fixture
+def clerk(agency):
+    return member(Role.CLERK, agency, username="sachbearbeitung")
+
+
+@pytest.fixture
+def team_lead(agency):
+    return member(Role.TEAM_LEAD, agency, username="teamleitung")
+
+
+@pytest.fixture
+def auditor(db):
+    return member(Role.AUDITOR, username="revision")
+
+
+@pytest.fixture
+def administrator(agency):
+    user = member(Role.ADMINISTRATOR, agency, username="administration", is_staff=True)
+    return user
+
+
+@pytest.fixture
+def partner(db):
+    return member(Role.PARTNER_STAFF, username="jobcenter")
+
+
+def confirmed_device(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+
+def current_token(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def login(client, user, *, device: TOTPDevice | None = None):
+    """Log in through the real login view (and second factor when the user has a device)."""
+    response = client.post("/anmelden/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    if device is not None:
+        response = client.post("/konto/zweiter-faktor/", {"token": current_token(device)})
+        assert response.status_code == 302
+    return response
+
+
+@pytest.fixture
+def verified_client(client):
+    """A client logged in and past the second factor for users who need one."""
+
+    def _login(user):
+        device = confirmed_device(user) if second_factor_required(user) else None
+        login(client, user, device=device)
+        return client
+
+    return _login
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point the Celery app at another broker for a while (e.g. one that is down)."""
+    keys = ("broker_url", "broker_read_url", "broker_write_url")
+    original = {key: celery_app.conf[key] for key in keys}
+
+    def _switch(target):
+        # Drop the app's cached pools; kombu keeps one pool per broker URL, so switching back
+        # finds the original, still-open pool again.
+        celery_app._after_fork()
+        for key in keys:
+            celery_app.conf[key] = target if isinstance(target, str) else target[key]
+
+    _switch(url)
+    try:
+        yield
+    finally:
+        _switch(original)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (thread in this process) consuming from Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.control.purge()
+    with start_worker(
+        celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10
+    ) as worker:
+        yield worker
