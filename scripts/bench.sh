@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# make bench: benchmarks on PostgreSQL and Redis; JSON results under var/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+eval "$(python scripts/ensure_services.py)"
+python -m bench.notification_latency "$@"
