@@ -1,3 +1,4 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from . import views
@@ -6,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("anmelden/", views.LoginView.as_view(), name="login"),
-    path("abmelden/", views.LogoutView.as_view(), name="logout"),
+    path("abmelden/", LogoutView.as_view(), name="logout"),
     path("konto/", views.account, name="account"),
     path("konto/passwort/", views.PasswordChangeView.as_view(), name="password_change"),
     path("konto/zweiter-faktor/", views.second_factor_verify, name="second_factor_verify"),

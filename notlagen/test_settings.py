@@ -19,5 +19,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
+# Tests serve static files from the apps (finders); WhiteNoise wants its root to exist.
+STATIC_ROOT = VAR_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 CELERY_TASK_DEFAULT_QUEUE = "notlagen-test"

@@ -150,6 +150,8 @@ def test_language_switch_to_english(page, demo_world):
 
 def test_skip_link_moves_focus_to_main(page, demo_world):
     log_in(page, "sozialarbeit")
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.goto("/")  # a fresh page: focus starts at the document
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Zum Inhalt springen")
     expect(skip).to_be_focused()
