@@ -141,3 +141,8 @@ def test_admin_manages_reference_data_and_roles_follow_memberships(verified_clie
     html = client.get(f"/verwaltung/accounts/user/{administrator.pk}/change/").content.decode()
     assert 'name="groups"' not in html and 'name="user_permissions"' not in html
     assert client.get("/verwaltung/auth/group/").status_code in (403, 404)
+
+
+def test_browser_language_does_not_switch_the_interface(client):
+    html = client.get("/anmelden/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="de">' in html and "Anmelden" in html
