@@ -1,6 +1,7 @@
 """Agencies, their org units and locations, districts, and memberships of users with roles."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,10 @@ class Agency(models.Model):
     municipality = models.CharField(_("municipality"), max_length=100)
     email = models.EmailField(_("functional mailbox"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The group that object permissions on cases attach to; its members are the agency's members.
+    group = models.OneToOneField(
+        Group, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="agency"
+    )
 
     class Meta:
         verbose_name = _("agency")

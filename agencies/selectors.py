@@ -5,6 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 
 from .models import Agency, Membership
+from .roles import CASE_ROLES
 
 _CACHE_ATTR = "_notlagen_memberships"
 
@@ -30,6 +31,20 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def case_agencies_of(user) -> list[Agency]:
+    """Agencies in which the user holds a case-working role (not auditor or administrator)."""
+    seen: dict[int, Agency] = {}
+    for membership in memberships_of(user):
+        if membership.role in CASE_ROLES:
+            seen.setdefault(membership.agency_id, membership.agency)
+    return list(seen.values())
+
+
+def case_group_ids_of(user) -> list[int]:
+    """The permission groups through which the user reaches cases."""
+    return [agency.group_id for agency in case_agencies_of(user) if agency.group_id]
+
+
 def agencies_of(user) -> list[Agency]:
     seen: dict[int, Agency] = {}
     for membership in memberships_of(user):
@@ -51,4 +66,19 @@ def agency_members(*, agency: Agency) -> QuerySet[User]:
 def agency_with_structure(*, agency_id: int) -> Agency:
     return (
         Agency.objects.prefetch_related("org_units", "locations__district").select_related("parent").get(pk=agency_id)
+    )
+
+
+def team_leads_of(*, agency: Agency) -> QuerySet[User]:
+    return User.objects.filter(memberships__agency=agency, memberships__role="team_lead", is_active=True).distinct()
+
+
+def case_workers_of(*, user) -> QuerySet[User]:
+    """Colleagues who work on cases in the user's agencies (for assignment and filters)."""
+    return (
+        User.objects.filter(
+            memberships__agency__in=case_agencies_of(user), memberships__role__in=CASE_ROLES, is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
     )

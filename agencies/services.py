@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import Agency, Membership, OrgUnit
-from .roles import ROLE_PERMISSIONS, Role, group_name
+from .roles import CASE_ROLES, ROLE_PERMISSIONS, Role, group_name
 
 
 def role_groups_sync() -> None:
@@ -25,6 +25,18 @@ def role_groups_sync() -> None:
         group.permissions.set([by_name[name] for name in ROLE_PERMISSIONS[role]])
 
 
+def agency_group_id(agency: Agency) -> int:
+    """The id of the agency's permission group, created on first use."""
+    if agency.group_id is None:
+        with transaction.atomic():
+            locked = Agency.objects.select_for_update().get(pk=agency.pk)
+            if locked.group_id is None:
+                locked.group = Group.objects.create(name=f"agency:{agency.pk}")
+                locked.save(update_fields=["group"])
+            agency.group_id = locked.group_id
+    return agency.group_id
+
+
 @transaction.atomic
 def membership_add(*, user, agency: Agency, role: str, org_unit: OrgUnit | None = None) -> Membership:
     if org_unit is not None and org_unit.agency_id != agency.pk:
@@ -35,14 +47,18 @@ def membership_add(*, user, agency: Agency, role: str, org_unit: OrgUnit | None 
     if not created and membership.org_unit_id != (org_unit.pk if org_unit else None):
         membership.org_unit = org_unit
         membership.save(update_fields=["org_unit"])
-    group, _ = Group.objects.get_or_create(name=group_name(role))
-    user.groups.add(group)
+    role_group, _ = Group.objects.get_or_create(name=group_name(role))
+    user.groups.add(role_group)
+    if role in CASE_ROLES:
+        user.groups.add(agency_group_id(agency))
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    user, role = membership.user, membership.role
+    user, role, agency = membership.user, membership.role, membership.agency
     membership.delete()
     if not Membership.objects.filter(user=user, role=role).exists():
         user.groups.remove(*Group.objects.filter(name=group_name(role)))
+    if agency.group_id and not Membership.objects.filter(user=user, agency=agency, role__in=CASE_ROLES).exists():
+        user.groups.remove(agency.group_id)

@@ -24,8 +24,12 @@ class NavItem:
         return self.roles is None or bool(self.roles & roles)
 
 
+_CASE_ROLES = {Role.SOCIAL_WORKER, Role.CLERK, Role.TEAM_LEAD, Role.PARTNER_STAFF}
+
 NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "home"),
+    NavItem(_("Cases"), "cases:list", roles=frozenset(_CASE_ROLES)),
+    NavItem(_("Access requests"), "cases:access_requests", roles=frozenset(_CASE_ROLES)),
     NavItem(_("Notifications"), "notifications:inbox", counter="unread_notifications"),
     NavItem(_("Delivery failures"), "notifications:dead_letters", roles=frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMINISTRATOR}), staff_only=True),

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "guardian",
+    "django_filters",
     "csp",
     "notlagen",
     "accounts",

@@ -64,3 +64,12 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
 OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
 OUTBOX_MAX_BACKOFF_SECONDS = env_int("OUTBOX_MAX_BACKOFF_SECONDS", 3600, minimum=1)
 OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 200, minimum=1)
+
+# Access grants (cases): the longest a grant may run, and break-glass limits.
+ACCESS_GRANT_MAX_DAYS = env_int("ACCESS_GRANT_MAX_DAYS", 365, minimum=1)
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 24, minimum=1)
+BREAK_GLASS_MIN_REASON_LENGTH = env_int("BREAK_GLASS_MIN_REASON_LENGTH", 30, minimum=10)
+CELERY_BEAT_SCHEDULE["access-grants-expire"] = {
+    "task": "cases.tasks.expire_grants",
+    "schedule": float(env_int("GRANT_EXPIRY_SWEEP_SECONDS", 300, minimum=10)),
+}

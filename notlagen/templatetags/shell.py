@@ -1,6 +1,8 @@
 """Template helpers of the staff shell: form fields rendered with KERN UX classes."""
 
 from django import forms, template
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -31,3 +33,17 @@ def kern_widget(field):
     if field.field.required:
         attrs["required"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def kern_option(option, field):
+    """One checkbox or radio of a multiple-choice field, with the KERN class."""
+    data = option.data
+    kind = data["type"]
+    css = "kern-form-check__radio" if kind == "radio" else "kern-form-check__checkbox"
+    attrs = {"class": css, "type": kind, "name": data["name"], "value": data["value"], "id": data["attrs"]["id"]}
+    if data["selected"]:
+        attrs["checked"] = True
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return format_html("<input{}>", flatatt(attrs))

@@ -1,0 +1,110 @@
+"""The only writer of django-guardian rows for cases: it derives them from ownership and grants.
+
+For each case the wanted rows are: every scope permission for the owning agency (no window),
+and for each agency with grants, the permissions of their scopes with the window of the grant
+that is valid now and lasts longest (or, for a grant still to come, the earliest). Rows that are
+not wanted are deleted; rows whose window changed are updated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.services import agency_group_id
+
+from .models import AccessGrant, Case, CaseGroupObjectPermission
+from .scopes import ALL_SCOPE_PERMISSIONS, SCOPE_PERMISSIONS
+
+
+@lru_cache(maxsize=1)
+def permission_ids() -> dict[str, int]:
+    """codename -> Permission id of the case scope permissions (stable after migrate)."""
+    return dict(
+        Permission.objects.filter(content_type__app_label="cases", codename__in=ALL_SCOPE_PERMISSIONS).values_list(
+            "codename", "id"
+        )
+    )
+
+
+Window = tuple[datetime | None, datetime | None]
+
+
+def _better(current: Window | None, candidate: Window, now: datetime) -> Window:
+    if current is None:
+        return candidate
+    current_live = current[0] is None or current[0] <= now
+    candidate_live = candidate[0] is None or candidate[0] <= now
+    if candidate_live != current_live:
+        return candidate if candidate_live else current
+    if candidate_live:  # both valid now: the longer one
+        return candidate if (candidate[1] or now) > (current[1] or now) else current
+    return candidate if candidate[0] < current[0] else current  # both future: the earlier one
+
+
+def wanted_rows(case: Case, grants: Iterable[AccessGrant], now: datetime) -> dict[tuple[int, int], Window]:
+    perms = permission_ids()
+    wanted: dict[tuple[int, int], Window] = {}
+    owner_group = agency_group_id(case.owner_agency)
+    for codename in ALL_SCOPE_PERMISSIONS:
+        wanted[(owner_group, perms[codename])] = (None, None)
+    for grant in grants:
+        if grant.revoked_at is not None or grant.valid_until <= now or grant.grantee_agency_id == case.owner_agency_id:
+            continue
+        group = agency_group_id(grant.grantee_agency)
+        for codename in SCOPE_PERMISSIONS[grant.scope]:
+            key = (group, perms[codename])
+            wanted[key] = _better(wanted.get(key), (grant.valid_from, grant.valid_until), now)
+    return wanted
+
+
+@transaction.atomic
+def case_permissions_sync(case: Case) -> None:
+    """Bring the case's guardian rows in line with its owner and grants (idempotent)."""
+    now = timezone.now()
+    grants = AccessGrant.objects.filter(case=case, revoked_at__isnull=True, valid_until__gt=now).select_related(
+        "grantee_agency"
+    )
+    wanted = wanted_rows(case, grants, now)
+    existing = {
+        (row.group_id, row.permission_id): row
+        for row in CaseGroupObjectPermission.objects.select_for_update().filter(content_object=case)
+    }
+    stale = [row.pk for key, row in existing.items() if key not in wanted]
+    if stale:
+        CaseGroupObjectPermission.objects.filter(pk__in=stale).delete()
+    new_rows = []
+    for (group_id, permission_id), (valid_from, valid_until) in wanted.items():
+        row = existing.get((group_id, permission_id))
+        if row is None:
+            new_rows.append(
+                CaseGroupObjectPermission(
+                    content_object=case,
+                    group_id=group_id,
+                    permission_id=permission_id,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                )
+            )
+        elif (row.valid_from, row.valid_until) != (valid_from, valid_until):
+            row.valid_from, row.valid_until = valid_from, valid_until
+            row.save(update_fields=["valid_from", "valid_until"])
+    CaseGroupObjectPermission.objects.bulk_create(new_rows)
+
+
+def expired_permissions_remove(now: datetime | None = None) -> int:
+    """Periodic cleanup: delete rows of grants past their end, then re-derive those cases so a
+    later grant of the same agency takes over. Returns the number of cases touched."""
+    now = now or timezone.now()
+    case_ids = list(
+        CaseGroupObjectPermission.objects.filter(valid_until__lte=now)
+        .values_list("content_object_id", flat=True)
+        .distinct()
+    )
+    for case in Case.objects.filter(pk__in=case_ids).select_related("owner_agency"):
+        case_permissions_sync(case)
+    return len(case_ids)

@@ -1,0 +1,222 @@
+"""Every read of persons, cases and notes, scoped to what the acting user may see now.
+
+Visibility comes from the case's guardian rows (derived from ownership and grants) of the
+agencies in which the user works on cases, with the grant's window checked at read time.
+Anything outside answers CaseNotFound (a 404), exactly like a case that does not exist, and
+the refusal is reported to the access log."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from agencies.selectors import case_agencies_of, case_group_ids_of
+from notlagen import access_events
+
+from .access_sync import permission_ids
+from .models import AccessGrant, AccessRequest, Case, CaseGroupObjectPermission, CaseNote, Consent, Person
+from .scopes import (
+    NOTE_CATEGORY_PERMISSION,
+    PERM_BASIC,
+    SCOPE_PERMISSIONS,
+    NoteCategory,
+    Scope,
+    scopes_from_permissions,
+)
+
+CASE_PAGE_SIZE = 50
+
+# Which role permission lets a person read notes of a category (the scope must allow it too).
+NOTE_CATEGORY_ROLE_PERMISSION = {
+    NoteCategory.GENERAL: "cases.read_general_notes",
+    NoteCategory.HEALTH: "cases.read_sensitive_notes",
+    NoteCategory.VIOLENCE: "cases.read_sensitive_notes",
+    NoteCategory.RESIDENCE: "cases.read_sensitive_notes",
+    NoteCategory.FINANCES: "cases.read_finance_notes",
+}
+
+
+class CaseNotFound(Http404):
+    """Raised for a case, person or note that does not exist or that the user may not see."""
+
+
+def _live(now) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=now)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+    )
+
+
+def _permission_rows(user, codename: str, now) -> QuerySet[CaseGroupObjectPermission]:
+    return CaseGroupObjectPermission.objects.filter(
+        _live(now), group_id__in=case_group_ids_of(user), permission_id=permission_ids()[codename]
+    )
+
+
+def cases_visible_to(*, user, scope: str = Scope.BASIC) -> QuerySet[Case]:
+    """Cases on which the user's agencies hold `scope` now: one semi-join per permission."""
+    if not getattr(user, "is_authenticated", False) or not case_group_ids_of(user):
+        return Case.objects.none()
+    now = timezone.now()
+    queryset = Case.objects.all()
+    for codename in sorted(SCOPE_PERMISSIONS[scope]):
+        queryset = queryset.filter(Exists(_permission_rows(user, codename, now).filter(content_object=OuterRef("pk"))))
+    return queryset
+
+
+def case_permissions_of(*, user, case_id: int) -> set[str]:
+    """The scope permissions (codenames) the user's agencies hold on the case now."""
+    if not case_group_ids_of(user):
+        return set()
+    by_id = {v: k for k, v in permission_ids().items()}
+    rows = CaseGroupObjectPermission.objects.filter(
+        _live(timezone.now()), group_id__in=case_group_ids_of(user), content_object_id=case_id
+    ).values_list("permission_id", flat=True)
+    return {by_id[pid] for pid in rows if pid in by_id}
+
+
+def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view") -> Case:
+    """The case if the user holds `scope` on it now, with `case.permissions` (codenames) and
+    `case.is_owned` attached; else CaseNotFound. Reported to the access log either way."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise CaseNotFound from None
+    perms = case_permissions_of(user=user, case_id=case_id)
+    if not SCOPE_PERMISSIONS[scope] <= perms:
+        access_events.denied(actor=user, object_type="case", object_id=case_id, action=action)
+        raise CaseNotFound
+    case = (
+        Case.objects.select_related("person", "owner_agency", "district")
+        .prefetch_related("assigned_workers")
+        .get(pk=case_id)
+    )
+    case.permissions = perms
+    case.is_owned = case.owner_agency_id in {a.pk for a in case_agencies_of(user)}
+    access_events.report(
+        actor=user,
+        action=action,
+        object_type="case",
+        object_ids=[case.pk],
+        case_ids=[case.pk],
+        person_ids=[case.person_id],
+        basis="owner" if case.is_owned else "grant",
+    )
+    return case
+
+
+def scopes_of(case: Case) -> set[str]:
+    """The scopes the permissions attached by case_get_for amount to."""
+    return scopes_from_permissions(case.permissions)
+
+
+def cases_page_for(*, user, queryset: QuerySet[Case], page_number) -> object:
+    """One page of a (filtered) visible-case queryset, with what the list shows, reported once."""
+    queryset = queryset.select_related("person", "district", "owner_agency").prefetch_related("assigned_workers")
+    page = Paginator(queryset, CASE_PAGE_SIZE).get_page(page_number)
+    rows = list(page.object_list)
+    access_events.report(
+        actor=user,
+        action="list",
+        object_type="case",
+        object_ids=[c.pk for c in rows],
+        case_ids=[c.pk for c in rows],
+        person_ids=[c.person_id for c in rows],
+    )
+    return page
+
+
+def person_get_for(*, user, person_id, action: str = "view") -> Person:
+    """A person the user may see: registered by one of the user's agencies, or with a case the
+    user holds basic scope on."""
+    try:
+        person_id = int(person_id)
+    except (TypeError, ValueError):
+        raise CaseNotFound from None
+    person = persons_visible_to(user=user).filter(pk=person_id).first()
+    if person is None:
+        access_events.denied(actor=user, object_type="person", object_id=person_id, action=action)
+        raise CaseNotFound
+    access_events.report(
+        actor=user, action=action, object_type="person", object_ids=[person.pk], person_ids=[person.pk]
+    )
+    return person
+
+
+def persons_visible_to(*, user) -> QuerySet[Person]:
+    if not getattr(user, "is_authenticated", False) or not case_group_ids_of(user):
+        return Person.objects.none()
+    now = timezone.now()
+    visible_cases = _permission_rows(user, PERM_BASIC, now).filter(content_object__person=OuterRef("pk"))
+    own = [a.pk for a in case_agencies_of(user)]
+    return Person.objects.filter(Q(owner_agency_id__in=own) | Q(Exists(visible_cases)))
+
+
+def note_categories_for(*, user, case: Case) -> list[str]:
+    """Note categories the user may read on this case: the scope and the role must both allow."""
+    return [
+        category
+        for category, permission in NOTE_CATEGORY_PERMISSION.items()
+        if permission in case.permissions and user.has_perm(NOTE_CATEGORY_ROLE_PERMISSION[category])
+    ]
+
+
+def notes_visible_to(*, user, case: Case) -> QuerySet[CaseNote]:
+    categories = note_categories_for(user=user, case=case)
+    return CaseNote.objects.filter(case=case, category__in=categories).select_related("author", "author_agency")
+
+
+def notes_page_for(*, user, case: Case, page_number, page_size: int = 20):
+    page = Paginator(notes_visible_to(user=user, case=case), page_size).get_page(page_number)
+    rows = list(page.object_list)
+    access_events.report(
+        actor=user,
+        action="list",
+        object_type="note",
+        object_ids=[n.pk for n in rows],
+        case_ids=[case.pk],
+        person_ids=[case.person_id],
+    )
+    return page
+
+
+def grants_explaining_access(*, user, case: Case) -> list[AccessGrant]:
+    """The active grants through which the user's agencies see the case (for the banner)."""
+    now = timezone.now()
+    return list(
+        AccessGrant.objects.filter(
+            case=case,
+            grantee_agency__in=case_agencies_of(user),
+            revoked_at__isnull=True,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        )
+        .select_related("grantee_agency", "consent", "statute")
+        .order_by("valid_until")
+    )
+
+
+def grants_of_case(*, case: Case) -> QuerySet[AccessGrant]:
+    """All grants of a case, history included (for the owning agency's grant management)."""
+    return case.grants.select_related("grantee_agency", "consent", "statute", "granted_by", "revoked_by").order_by(
+        "-created_at"
+    )
+
+
+def consents_of_person(*, person: Person) -> QuerySet[Consent]:
+    return person.consents.select_related("text", "recorded_by").prefetch_related("agencies").order_by("-given_at")
+
+
+def access_requests_incoming(*, user) -> QuerySet[AccessRequest]:
+    """Requests to the user's agencies' cases (team leads decide them)."""
+    return AccessRequest.objects.filter(case__owner_agency__in=case_agencies_of(user)).select_related(
+        "case", "requesting_agency", "requested_by", "decided_by"
+    )
+
+
+def access_requests_outgoing(*, user) -> QuerySet[AccessRequest]:
+    """Requests the user's agencies made. The case is not named until a grant exists."""
+    return AccessRequest.objects.filter(requesting_agency__in=case_agencies_of(user)).select_related(
+        "requesting_agency", "case__owner_agency"
+    )

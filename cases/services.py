@@ -1,0 +1,220 @@
+"""Writes of persons, cases and notes. One function per use case, one transaction each; every
+change is reported to the access log; permissions are enforced here as well as in the views."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from agencies.selectors import case_agencies_of
+from notlagen import access_events
+
+from . import permissions
+from .access_sync import case_permissions_sync
+from .models import Case, CaseNote, Person
+from .phonetics import phonetic_key
+
+
+class ConcurrentEditError(Exception):
+    """The case changed since the form was loaded; carries the current state."""
+
+    def __init__(self, current: Case):
+        super().__init__("The case was changed by someone else.")
+        self.current = current
+
+
+def _check_birth_date(birth_date) -> None:
+    if birth_date is None:
+        return
+    today = timezone.localdate()
+    if birth_date > today:
+        raise ValidationError({"birth_date": _("The date of birth cannot be in the future.")})
+    if birth_date.year < today.year - 120:
+        raise ValidationError({"birth_date": _("Please check the date of birth: it is more than 120 years ago.")})
+
+
+@transaction.atomic
+def person_register(
+    *, actor, agency: Agency, given_name: str = "", family_name: str = "", alias: str = "", birth_date=None
+) -> Person:
+    given_name, family_name, alias = given_name.strip(), family_name.strip(), alias.strip()
+    if agency not in case_agencies_of(actor):
+        raise PermissionDenied
+    if not family_name and not alias:
+        raise ValidationError({"family_name": _("Please enter a family name, or an alias for anonymous counselling.")})
+    if given_name and not family_name:
+        raise ValidationError({"family_name": _("Please enter the family name as well, or only an alias.")})
+    _check_birth_date(birth_date)
+    person = Person.objects.create(
+        given_name=given_name,
+        family_name=family_name,
+        alias=alias,
+        birth_date=birth_date,
+        family_phonetic=phonetic_key(family_name),
+        given_phonetic=phonetic_key(given_name),
+        owner_agency=agency,
+    )
+    access_events.report(
+        actor=actor, action="create", object_type="person", object_ids=[person.pk], person_ids=[person.pk]
+    )
+    return person
+
+
+@transaction.atomic
+def person_reveal_name(*, actor, person: Person, given_name: str, family_name: str, birth_date=None) -> Person:
+    """Turn a pseudonymous record into a named one once the person is ready to give their name."""
+    if not family_name.strip():
+        raise ValidationError({"family_name": _("Please enter the family name.")})
+    _check_birth_date(birth_date)
+    person.given_name, person.family_name = given_name.strip(), family_name.strip()
+    person.family_phonetic, person.given_phonetic = phonetic_key(person.family_name), phonetic_key(person.given_name)
+    if birth_date is not None:
+        person.birth_date = birth_date
+    person.save()
+    access_events.report(
+        actor=actor, action="change", object_type="person", object_ids=[person.pk], person_ids=[person.pk]
+    )
+    return person
+
+
+@transaction.atomic
+def case_open(
+    *, actor, agency: Agency, person: Person, title: str, summary: str = "", district=None, assigned_workers=()
+) -> Case:
+    if not permissions.can_open_case(actor) or agency not in case_agencies_of(actor):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": _("Please state the reason for contact.")})
+    case = Case.objects.create(
+        reference=f"tmp-{uuid.uuid4().hex[:24]}",
+        person=person,
+        owner_agency=agency,
+        title=title.strip(),
+        summary=summary,
+        district=district,
+    )
+    # The number is derived from the row id, so it is unique without a counter table.
+    case.reference = f"F-{timezone.localdate().year}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    case.assigned_workers.set(list(assigned_workers) or [actor])
+    case_permissions_sync(case)
+    access_events.report(
+        actor=actor,
+        action="create",
+        object_type="case",
+        object_ids=[case.pk],
+        case_ids=[case.pk],
+        person_ids=[person.pk],
+    )
+    return case
+
+
+def _locked_update(*, actor, case: Case, version: int, action: str, **fields) -> Case:
+    """Apply `fields` only if nobody changed the case since `version` was read."""
+    updated = Case.objects.filter(pk=case.pk, version=version).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConcurrentEditError(Case.objects.select_related("district").get(pk=case.pk))
+    access_events.report(
+        actor=actor,
+        action=action,
+        object_type="case",
+        object_ids=[case.pk],
+        case_ids=[case.pk],
+        person_ids=[case.person_id],
+    )
+    return Case.objects.select_related("person", "owner_agency", "district").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, version: int, title: str, summary: str, district, assigned_workers) -> Case:
+    if not permissions.can_change_case(actor, case):
+        raise PermissionDenied
+    if not title.strip():
+        raise ValidationError({"title": _("Please state the reason for contact.")})
+    updated = _locked_update(
+        actor=actor,
+        case=case,
+        version=version,
+        action="change",
+        title=title.strip(),
+        summary=summary,
+        district=district,
+    )
+    updated.assigned_workers.set(assigned_workers)
+    return updated
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, version: int, reason: str) -> Case:
+    if not permissions.can_close_case(actor, case):
+        raise PermissionDenied
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError({"reason": _("The case is already closed.")})
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Please give a reason for closing the case.")})
+    return _locked_update(
+        actor=actor,
+        case=case,
+        version=version,
+        action="change",
+        status=Case.Status.CLOSED,
+        closed_reason=reason.strip(),
+        closed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case, version: int) -> Case:
+    if not permissions.can_close_case(actor, case):
+        raise PermissionDenied
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError({"__all__": _("Only a closed case can be reopened.")})
+    return _locked_update(
+        actor=actor,
+        case=case,
+        version=version,
+        action="change",
+        status=Case.Status.ACTIVE,
+        closed_reason="",
+        closed_at=None,
+    )
+
+
+@transaction.atomic
+def case_activate(*, actor, case: Case, version: int) -> Case:
+    if not permissions.can_change_case(actor, case):
+        raise PermissionDenied
+    if case.status != Case.Status.OPEN:
+        raise ValidationError({"__all__": _("Only an open case can be set to active.")})
+    return _locked_update(actor=actor, case=case, version=version, action="change", status=Case.Status.ACTIVE)
+
+
+@transaction.atomic
+def note_add(*, actor, case: Case, category: str, text: str) -> CaseNote:
+    """`case` must come from case_get_for (it carries the user's permissions on it)."""
+    if not permissions.can_add_note(actor, case, category, case.permissions):
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError({"text": _("Please write the note.")})
+    agency = (
+        case.owner_agency if case.is_owned else next(a for a in case_agencies_of(actor) if a.pk != case.owner_agency_id)
+    )
+    note = CaseNote.objects.create(case=case, category=category, text=text.strip(), author=actor, author_agency=agency)
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    access_events.report(
+        actor=actor,
+        action="create",
+        object_type="note",
+        object_ids=[note.pk],
+        case_ids=[case.pk],
+        person_ids=[case.person_id],
+    )
+    return note

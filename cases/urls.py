@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import cases, sharing
+
+app_name = "cases"
+
+urlpatterns = [
+    path("faelle/", cases.case_list, name="list"),
+    path("faelle/neu/", cases.case_create, name="create"),
+    path("faelle/<int:case_id>/", cases.case_detail, name="detail"),
+    path("faelle/<int:case_id>/bearbeiten/", cases.case_edit, name="edit"),
+    path("faelle/<int:case_id>/abschliessen/", cases.case_close, name="close"),
+    path("faelle/<int:case_id>/status/<str:transition>/", cases.case_status, name="status"),
+    path("faelle/<int:case_id>/notizen/", cases.note_add, name="note_add"),
+    path("faelle/<int:case_id>/freigaben/", sharing.case_grants, name="grants"),
+    path("faelle/<int:case_id>/freigaben/<int:grant_id>/widerrufen/", sharing.grant_revoke, name="grant_revoke"),
+    path("personen/<int:person_id>/einwilligungen/", sharing.person_consents, name="consents"),
+    path(
+        "personen/<int:person_id>/einwilligungen/<int:consent_id>/widerrufen/",
+        sharing.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("zugriffsanfragen/", sharing.access_requests, name="access_requests"),
+    path("zugriffsanfragen/<int:request_id>/", sharing.access_request_decide, name="access_request_decide"),
+    path("zugriffsanfragen/neu/<str:token>/", sharing.access_request_from_match, name="access_request_create"),
+    path("notfallzugriff/<str:token>/", sharing.break_glass, name="break_glass"),
+]

@@ -1,0 +1,246 @@
+"""Case list, creation with duplicate check, overview, edit with optimistic concurrency,
+status changes and notes. Reads through cases.selectors, writes through cases.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.selectors import case_agencies_of, case_workers_of
+from notlagen.permissions import role_required
+
+from .. import permissions, selectors, services
+from ..duplicates import find_duplicates
+from ..filters import CaseFilter
+from ..forms import CaseCloseForm, CaseEditForm, CaseForExistingPersonForm, NoteForm, PersonCaseForm, VersionForm
+from ..scopes import Scope
+from ._helpers import apply_errors
+
+CASE_ROLES = ("social_worker", "clerk", "team_lead", "partner_staff")
+
+
+@role_required(*CASE_ROLES)
+def case_list(request):
+    workers = case_workers_of(user=request.user)
+    filterset = CaseFilter(request.GET or None, queryset=selectors.cases_visible_to(user=request.user), workers=workers)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if filterset.is_bound and not filterset.is_valid():
+        queryset = queryset.none()
+    page = selectors.cases_page_for(user=request.user, queryset=queryset, page_number=request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_open": permissions.can_open_case(request.user),
+        "own_agency_ids": {a.pk for a in case_agencies_of(request.user)},
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@role_required(*CASE_ROLES)
+def case_create(request):
+    if not permissions.can_open_case(request.user):
+        raise Http404
+    agency = case_agencies_of(request.user)[0]
+    form = PersonCaseForm(request.POST or None)
+    duplicates = None
+    if request.method == "POST" and "person_id" in request.POST:
+        return _create_for_existing_person(request, agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["family_name"] and not data["duplicates_checked"]:
+            duplicates = find_duplicates(
+                user=request.user,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                birth_date=data["birth_date"],
+            )
+        if duplicates is None or not duplicates.any:
+            try:
+                with transaction.atomic():
+                    person = services.person_register(
+                        actor=request.user,
+                        agency=agency,
+                        given_name=data["given_name"],
+                        family_name=data["family_name"],
+                        alias=data["alias"],
+                        birth_date=data["birth_date"],
+                    )
+                    case = services.case_open(
+                        actor=request.user,
+                        agency=agency,
+                        person=person,
+                        title=data["title"],
+                        summary=data["summary"],
+                        district=data["district"],
+                    )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Case %(reference)s has been opened.") % {"reference": case.reference})
+                return redirect("cases:detail", case.pk)
+        else:
+            # The person saw the matches; submitting again creates a new record.
+            form.data = form.data.copy()
+            form.data["duplicates_checked"] = "True"
+    return render(request, "cases/case_create.html", {"form": form, "duplicates": duplicates, "agency": agency})
+
+
+def _create_for_existing_person(request, agency):
+    form = CaseForExistingPersonForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    person = selectors.person_get_for(user=request.user, person_id=form.cleaned_data["person_id"])
+    case = services.case_open(
+        actor=request.user,
+        agency=agency,
+        person=person,
+        title=form.cleaned_data["title"],
+        summary=form.cleaned_data["summary"],
+        district=form.cleaned_data["district"],
+    )
+    messages.success(request, _("Case %(reference)s has been opened.") % {"reference": case.reference})
+    return redirect("cases:detail", case.pk)
+
+
+@login_required
+def case_detail(request, case_id: int):
+    case = selectors.case_get_for(user=request.user, case_id=case_id)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case, *, note_form=None) -> dict:
+    user = request.user
+    readable = selectors.note_categories_for(user=user, case=case)
+    writable = [c for c in readable if permissions.can_add_note(user, case, c, case.permissions)]
+    context = {
+        "case": case,
+        "scopes": sorted(selectors.scopes_of(case)),
+        "explaining_grants": [] if case.is_owned else selectors.grants_explaining_access(user=user, case=case),
+        "readable_categories": readable,
+        "notes": selectors.notes_page_for(user=user, case=case, page_number=request.GET.get("seite"))
+        if readable
+        else None,
+        "note_form": note_form or (NoteForm(categories=writable) if writable else None),
+        "can_change": permissions.can_change_case(user, case),
+        "can_close": permissions.can_close_case(user, case),
+        "can_manage_grants": permissions.can_manage_grants(user, case),
+        "can_manage_consent": permissions.can_manage_consent(user, case),
+    }
+    return context
+
+
+@login_required
+def case_edit(request, case_id: int):
+    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change")
+    if not permissions.can_change_case(request.user, case):
+        raise Http404
+    workers = case_workers_of(user=request.user)
+    initial = {
+        "version": case.version,
+        "title": case.title,
+        "summary": case.summary,
+        "district": case.district_id,
+        "assigned_workers": [w.pk for w in case.assigned_workers.all()],
+    }
+    form = CaseEditForm(request.POST or None, initial=initial, workers=workers)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_update(
+                actor=request.user,
+                case=case,
+                version=data["version"],
+                title=data["title"],
+                summary=data["summary"],
+                district=data["district"],
+                assigned_workers=data["assigned_workers"],
+            )
+        except services.ConcurrentEditError as error:
+            conflict = error.current
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this case while you were editing. Your input is kept below; "
+                    "please compare it with the current state and save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.version)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The case has been saved."))
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict})
+
+
+@login_required
+def case_close(request, case_id: int):
+    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change")
+    if not permissions.can_close_case(request.user, case):
+        raise Http404
+    form = CaseCloseForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(
+                actor=request.user, case=case, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
+            )
+        except services.ConcurrentEditError:
+            form.add_error(None, _("Someone else changed this case in the meantime. Please check it and try again."))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The case has been closed."))
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_close.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_status(request, case_id: int, transition: str):
+    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change")
+    service = {"reopen": services.case_reopen, "activate": services.case_activate}.get(transition)
+    form = VersionForm(request.POST)
+    if service is None or not form.is_valid():
+        raise Http404
+    try:
+        service(actor=request.user, case=case, version=form.cleaned_data["version"])
+    except PermissionDenied:
+        raise Http404 from None
+    except services.ConcurrentEditError:
+        messages.error(request, _("Someone else changed this case in the meantime. Please check it and try again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status of the case has been changed."))
+    return redirect("cases:detail", case.pk)
+
+
+@login_required
+@require_POST
+def note_add(request, case_id: int):
+    case = selectors.case_get_for(user=request.user, case_id=case_id, scope=Scope.COLLABORATE, action="create")
+    readable = selectors.note_categories_for(user=request.user, case=case)
+    writable = [c for c in readable if permissions.can_add_note(request.user, case, c, case.permissions)]
+    if not writable:
+        raise Http404
+    form = NoteForm(request.POST, categories=writable)
+    if form.is_valid():
+        try:
+            services.note_add(
+                actor=request.user, case=case, category=form.cleaned_data["category"], text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The note has been saved."))
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case, note_form=form), status=400)

@@ -1,0 +1,252 @@
+"""Sharing a case: grants (create, revoke, history), consent on the person, access requests
+and break-glass. Only the owning agency manages grants; everything else answers 404."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.selectors import case_agencies_of
+from notlagen.permissions import role_required
+
+from .. import grants, permissions, selectors
+from ..duplicates import case_for_match_token
+from ..forms import (
+    AccessRequestForm,
+    BreakGlassForm,
+    ConsentForm,
+    DecideForm,
+    GrantForm,
+    RevokeForm,
+    WithdrawForm,
+    default_grant_end,
+    end_of_day,
+)
+from ..models import AccessRequest, Consent
+from ._helpers import apply_errors
+
+
+def _case_for_grant_management(request, case_id):
+    case = selectors.case_get_for(user=request.user, case_id=case_id, action="view")
+    if not permissions.can_manage_grants(request.user, case):
+        raise Http404
+    return case
+
+
+def _usable_consents(person):
+    today = timezone.localdate()
+    return list(
+        Consent.objects.filter(person=person, withdrawn_at__isnull=True, valid_until__gte=today).select_related("text")
+    )
+
+
+@login_required
+def case_grants(request, case_id: int):
+    case = _case_for_grant_management(request, case_id)
+    form = GrantForm(
+        request.POST or None, consents=_usable_consents(case.person), initial={"valid_until": default_grant_end()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grants.grant_create(
+                actor=request.user,
+                case=case,
+                grantee_agency=data["grantee_agency"],
+                scope=data["scope"],
+                purpose=data["purpose"],
+                valid_until=end_of_day(data["valid_until"]),
+                **form.basis(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The grant has been created."))
+            return redirect("cases:grants", case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "grants": list(selectors.grants_of_case(case=case)),
+        "now": timezone.now(),
+        "revoke_form": RevokeForm(),
+    }
+    return render(request, "cases/case_grants.html", context)
+
+
+@login_required
+@require_POST
+def grant_revoke(request, case_id: int, grant_id: int):
+    case = _case_for_grant_management(request, case_id)
+    grant = get_object_or_404(case.grants, pk=grant_id)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason for revoking."))
+        return redirect("cases:grants", case.pk)
+    try:
+        grants.grant_revoke(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The grant has been revoked."))
+    return redirect("cases:grants", case.pk)
+
+
+def _person_for_consent(request, person_id):
+    person = selectors.person_get_for(user=request.user, person_id=person_id)
+    own_ids = {a.pk for a in case_agencies_of(request.user)}
+    if person.owner_agency_id not in own_ids or not request.user.has_perm("cases.manage_consent"):
+        raise Http404
+    return person
+
+
+@login_required
+def person_consents(request, person_id: int):
+    person = _person_for_consent(request, person_id)
+    form = ConsentForm(request.POST or None, initial={"valid_until": default_grant_end()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grants.consent_record(
+                actor=request.user,
+                person=person,
+                agencies=data["agencies"],
+                scopes=data["scopes"],
+                purpose=data["purpose"],
+                given_how=data["given_how"],
+                witness=data["witness"],
+                text=data["text"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The consent has been recorded."))
+            return redirect("cases:consents", person.pk)
+    context = {
+        "person": person,
+        "form": form,
+        "consents": list(selectors.consents_of_person(person=person)),
+        "withdraw_form": WithdrawForm(),
+        "cases": list(selectors.cases_visible_to(user=request.user).filter(person=person).only("pk", "reference")),
+    }
+    return render(request, "cases/person_consents.html", context)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, person_id: int, consent_id: int):
+    person = _person_for_consent(request, person_id)
+    consent = get_object_or_404(person.consents, pk=consent_id)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        revoked = grants.consent_withdraw(actor=request.user, consent=consent, note=form.cleaned_data.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The consent has been withdrawn; %(count)d grant(s) resting on it have been revoked.")
+            % {"count": len(revoked)},
+        )
+    return redirect("cases:consents", person.pk)
+
+
+ACCESS_REQUEST_ROLES = ("social_worker", "clerk", "team_lead", "partner_staff")
+
+
+@role_required(*ACCESS_REQUEST_ROLES)
+def access_requests(request):
+    incoming = list(selectors.access_requests_incoming(user=request.user).order_by("status", "-created_at")[:100])
+    outgoing = list(selectors.access_requests_outgoing(user=request.user).order_by("-created_at")[:100])
+    context = {
+        "incoming": incoming,
+        "outgoing": outgoing,
+        "can_decide": request.user.has_perm("cases.decide_access_requests"),
+    }
+    return render(request, "cases/access_requests.html", context)
+
+
+@login_required
+def access_request_decide(request, request_id: int):
+    access_request = get_object_or_404(
+        selectors.access_requests_incoming(user=request.user), pk=request_id, status=AccessRequest.Status.PENDING
+    )
+    case = access_request.case
+    if not permissions.can_decide_access_requests(request.user, case):
+        raise Http404
+    form = DecideForm(
+        request.POST or None, consents=_usable_consents(case.person), initial={"valid_until": default_grant_end()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        approve = data["decision"] == "approve"
+        try:
+            grants.access_request_decide(
+                actor=request.user,
+                request=access_request,
+                approve=approve,
+                note=data["note"],
+                valid_until=end_of_day(data["valid_until"]) if data.get("valid_until") else None,
+                **(form.basis() if approve else {}),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The request has been decided; the requesting agency has been notified."))
+            return redirect("cases:access_requests")
+    return render(request, "cases/access_request_decide.html", {"access_request": access_request, "form": form})
+
+
+@role_required(*ACCESS_REQUEST_ROLES)
+def access_request_from_match(request, token: str):
+    """Ask for access to a record found by the duplicate check, without learning anything of it."""
+    case, agency = case_for_match_token(token)
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grants.access_request_create(
+                actor=request.user, case=case, scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"]
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your request has been sent to %(agency)s.") % {"agency": agency.name})
+            return redirect("cases:access_requests")
+    return render(request, "cases/access_request_form.html", {"form": form, "agency": agency})
+
+
+@role_required("social_worker", "team_lead", "partner_staff")
+def break_glass(request, token: str):
+    case, agency = case_for_match_token(token)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grants.break_glass_open(
+                actor=request.user,
+                case=case,
+                situation=form.cleaned_data["situation"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Emergency access granted for %(hours)d hours. The owning agency has been informed "
+                    "and the access will be reviewed."
+                )
+                % {"hours": settings.BREAK_GLASS_HOURS},
+            )
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/break_glass.html", {"form": form, "agency": agency})

@@ -1,0 +1,56 @@
+"""The hook every read, change and refusal of personal data goes through.
+
+Selectors and services call these functions; today they write a structured line to the
+"notlagen.access" logger, and the access-log capability connects its tamper-evident store to
+the same signals. One mechanism, so no path can forget to report."""
+
+from __future__ import annotations
+
+import logging
+
+from django.dispatch import Signal
+
+logger = logging.getLogger("notlagen.access")
+
+# Sent with: actor, action, object_type, object_ids, case_ids, person_ids, basis, purpose, outcome.
+access_event = Signal()
+
+
+def report(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_ids=(),
+    case_ids=(),
+    person_ids=(),
+    basis: str = "",
+    purpose: str = "",
+    outcome: str = "allowed",
+) -> None:
+    payload = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_ids": [i for i in object_ids if i is not None],
+        "case_ids": sorted({i for i in case_ids if i is not None}),
+        "person_ids": sorted({i for i in person_ids if i is not None}),
+        "basis": basis,
+        "purpose": purpose,
+        "outcome": outcome,
+    }
+    access_event.send(sender=object_type, **payload)
+    logger.info(
+        "%s %s %s ids=%s cases=%s by=%s basis=%s",
+        outcome,
+        action,
+        object_type,
+        payload["object_ids"][:50],
+        payload["case_ids"][:50],
+        getattr(actor, "pk", None),
+        basis,
+    )
+
+
+def denied(*, actor, object_type: str, object_id, action: str = "view") -> None:
+    report(actor=actor, action=action, object_type=object_type, object_ids=[object_id], outcome="denied")
