@@ -87,10 +87,11 @@ class NoteForm(forms.Form):
 
 
 class GrantForm(forms.Form):
+    # Purpose and legal basis are checked by grants.grant_create, which names what is missing.
     grantee_agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.filter(is_active=True))
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
-    purpose = forms.CharField(label=_("Purpose"), max_length=300)
-    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=())
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=(), required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT)
 
     def __init__(self, *args, consents=(), **kwargs):
@@ -105,6 +106,8 @@ class GrantForm(forms.Form):
             ]
             + [(key, str(s)) for key, s in self.statutes.items()]
         )
+        for name in ("purpose", "legal_basis"):
+            self.fields[name].mandatory = True  # not optional; validated by grants.grant_create
         self.fields["valid_until"].help_text = _("At most %(days)d days from today.") % {
             "days": settings.ACCESS_GRANT_MAX_DAYS
         }

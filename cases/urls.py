@@ -14,6 +14,7 @@ urlpatterns = [
     path("faelle/<int:case_id>/notizen/", cases.note_add, name="note_add"),
     path("faelle/<int:case_id>/freigaben/", sharing.case_grants, name="grants"),
     path("faelle/<int:case_id>/freigaben/<int:grant_id>/widerrufen/", sharing.grant_revoke, name="grant_revoke"),
+    path("personen/<int:person_id>/", cases.person_detail, name="person"),
     path("personen/<int:person_id>/einwilligungen/", sharing.person_consents, name="consents"),
     path(
         "personen/<int:person_id>/einwilligungen/<int:consent_id>/widerrufen/",

@@ -121,7 +121,7 @@ def _detail_context(request, case, *, note_form=None) -> dict:
     writable = [c for c in readable if permissions.can_add_note(user, case, c, case.permissions)]
     context = {
         "case": case,
-        "scopes": sorted(selectors.scopes_of(case)),
+        "scopes": [Scope(s).label for s in Scope.values if s in selectors.scopes_of(case)],
         "explaining_grants": [] if case.is_owned else selectors.grants_explaining_access(user=user, case=case),
         "readable_categories": readable,
         "notes": selectors.notes_page_for(user=user, case=case, page_number=request.GET.get("seite"))
@@ -244,3 +244,17 @@ def note_add(request, case_id: int):
             messages.success(request, _("The note has been saved."))
             return redirect("cases:detail", case.pk)
     return render(request, "cases/case_detail.html", _detail_context(request, case, note_form=form), status=400)
+
+
+@login_required
+def person_detail(request, person_id: int):
+    person = selectors.person_get_for(user=request.user, person_id=person_id)
+    context = {
+        "person": person,
+        "cases": list(
+            selectors.cases_visible_to(user=request.user).filter(person=person).select_related("owner_agency")
+        ),
+        "can_manage_consent": request.user.has_perm("cases.manage_consent")
+        and person.owner_agency_id in {a.pk for a in case_agencies_of(request.user)},
+    }
+    return render(request, "cases/person_detail.html", context)

@@ -1,0 +1,126 @@
+"""The permission matrix (STYLE.md §4): actor × operation × expected outcome, through the web
+views. "Not found" and "not allowed" look the same: 404."""
+
+import pytest
+
+from .conftest import confirmed_device, login
+from .world import NOTE_TEXTS, build_world
+
+pytestmark = pytest.mark.django_db
+
+Y, N = True, False
+OPERATIONS = [
+    "list",
+    "view_case",
+    "view_person",
+    "note_general",
+    "note_health",
+    "note_violence",
+    "note_residence",
+    "note_finances",
+    "add_note",
+    "change_case",
+    "close",
+    "manage_grants",
+]
+# fmt: off
+MATRIX = {
+    #                     list view person gen  hlth viol res  fin  add  chg  close grants
+    "social_worker":     [Y,   Y,   Y,     Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
+    "team_lead":         [Y,   Y,   Y,     Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
+    "clerk":             [Y,   Y,   Y,     Y,   N,   N,   N,   Y,   Y,   N,   N,    N],
+    "grantee_basic":     [Y,   Y,   Y,     N,   N,   N,   N,   N,   N,   N,   N,    N],
+    "grantee_collaborate": [Y, Y,   Y,     Y,   N,   N,   N,   N,   Y,   N,   N,    N],
+    "grantee_finance":   [Y,   Y,   Y,     N,   N,   N,   N,   Y,   N,   N,   N,    N],
+    "grantee_sensitive": [Y,   Y,   Y,     Y,   Y,   Y,   Y,   N,   Y,   N,   N,    N],
+    "unrelated":         [N,   N,   N,     N,   N,   N,   N,   N,   N,   N,   N,    N],
+    "auditor":           [N,   N,   N,     N,   N,   N,   N,   N,   N,   N,   N,    N],
+    "administrator":     [N,   N,   N,     N,   N,   N,   N,   N,   N,   N,   N,    N],
+}
+# fmt: on
+CASES = [(actor, op, MATRIX[actor][i]) for actor in MATRIX for i, op in enumerate(OPERATIONS)]
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def _client_for(client, world, actor):
+    user = world.users[actor]
+    device = confirmed_device(user) if actor in ("auditor", "administrator") else None
+    login(client, user, device=device)
+    return client
+
+
+def _outcome(client, world, operation) -> bool:
+    case = world.case
+    if operation == "list":
+        response = client.get("/faelle/")
+        return response.status_code == 200 and case.reference in response.content.decode()
+    if operation == "view_case":
+        return client.get(f"/faelle/{case.pk}/").status_code == 200
+    if operation == "view_person":
+        return client.get(f"/personen/{world.person.pk}/").status_code == 200
+    if operation.startswith("note_"):
+        response = client.get(f"/faelle/{case.pk}/")
+        return response.status_code == 200 and NOTE_TEXTS[operation[5:]] in response.content.decode()
+    if operation == "add_note":
+        response = client.post(f"/faelle/{case.pk}/notizen/", {"category": "general", "text": "Neue Notiz"})
+        return response.status_code == 302
+    if operation == "change_case":
+        return client.get(f"/faelle/{case.pk}/bearbeiten/").status_code == 200
+    if operation == "close":
+        return client.get(f"/faelle/{case.pk}/abschliessen/").status_code == 200
+    if operation == "manage_grants":
+        return client.get(f"/faelle/{case.pk}/freigaben/").status_code == 200
+    raise AssertionError(operation)
+
+
+@pytest.mark.parametrize(("actor", "operation", "allowed"), CASES)
+def test_permission_matrix(client, world, actor, operation, allowed):
+    client = _client_for(client, world, actor)
+    assert _outcome(client, world, operation) is allowed
+
+
+@pytest.mark.parametrize("operation", [op for op in OPERATIONS if op != "list"])
+def test_refusals_are_404_not_403(client, world, operation):
+    client = _client_for(client, world, "unrelated")
+    case = world.case
+    urls = {
+        "view_case": f"/faelle/{case.pk}/",
+        "view_person": f"/personen/{world.person.pk}/",
+        "change_case": f"/faelle/{case.pk}/bearbeiten/",
+        "close": f"/faelle/{case.pk}/abschliessen/",
+        "manage_grants": f"/faelle/{case.pk}/freigaben/",
+    }
+    url = urls.get(operation, f"/faelle/{case.pk}/")
+    assert client.get(url).status_code == 404
+    # A case that does not exist answers exactly the same.
+    assert client.get(url.replace(str(case.pk), "999999").replace(str(world.person.pk), "999999")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/faelle/", "/faelle/1/", "/personen/1/", "/faelle/1/freigaben/", "/zugriffsanfragen/", "/faelle/neu/"]
+)
+def test_anonymous_is_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/anmelden/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "cases/case/",
+        "cases/person/",
+        "cases/casenote/",
+        "cases/consent/",
+        "cases/accessgrant/",
+        "cases/casegroupobjectpermission/",
+    ],
+)
+def test_admin_is_no_side_door_to_case_content(client, world, path):
+    client = _client_for(client, world, "administrator")
+    assert client.get("/verwaltung/").status_code == 200
+    assert client.get(f"/verwaltung/{path}").status_code == 404
