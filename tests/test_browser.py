@@ -157,3 +157,41 @@ def test_skip_link_moves_focus_to_main(page, demo_world):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
+
+
+def test_partner_sees_exactly_the_basic_scope_with_the_banner(page, demo_world):
+    log_in(page, "jobcenter")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Fälle").click()
+    assert_accessible(page, "jobcenter-case-list")
+    page.get_by_role("row", name=re.compile("Nowak")).get_by_role("link").click()
+    expect(page.get_by_text(re.compile("Sichtbar durch Freigabe: Jobcenter Region Hannover"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Notizen")).to_have_count(0)  # basic: no notes
+    assert_accessible(page, "jobcenter-case-detail")
+
+
+def test_social_worker_opens_a_case_and_shares_it(page, demo_world):
+    log_in(page, "sozialarbeit")
+    page.goto("/faelle/neu/")
+    page.get_by_label("Vorname").fill("Olga")
+    page.get_by_label("Familienname").fill("Schmitt")
+    page.get_by_label("Anlass").fill("Mietschulden")
+    page.get_by_role("button", name="Prüfen und Fall anlegen").click()
+    # "Olga Schmidt" is a Jobcenter record: only its existence is shown.
+    expect(page.get_by_text("Ein Datensatz existiert bei Jobcenter Region Hannover.")).to_be_visible()
+    assert "03.11.1979" not in page.content() and "Leistungsbezug" not in page.content()
+    assert_accessible(page, "duplicate-check")
+    page.get_by_role("button", name="Trotzdem neuen Datensatz anlegen").click()
+    expect(page.get_by_text(re.compile(r"Fall F-\d{4}-\d{6} wurde angelegt"))).to_be_visible()
+    page.get_by_label("Kategorie").select_option("general")
+    page.get_by_label("Notiz", exact=True).fill("Erstgespräch geführt.")
+    page.get_by_role("button", name="Notiz speichern").click()
+    expect(page.get_by_text("Erstgespräch geführt.")).to_be_visible()
+    assert_accessible(page, "case-detail-owner")
+    page.get_by_role("link", name="Weitergabe und Freigaben").click()
+    page.get_by_label("Träger", exact=True).select_option(label="Sozialamt Hannover")
+    page.get_by_label("Umfang", exact=True).select_option("basic")
+    page.get_by_label("Zweck", exact=True).fill("Übernahme von Mietschulden")
+    page.get_by_label("Rechtsgrundlage", exact=True).select_option(label="§ 69 Abs. 1 Nr. 1 SGB X – Übermittlung für die Erfüllung sozialer Aufgaben")
+    page.get_by_role("button", name="Freigabe erteilen").click()
+    expect(page.get_by_text("Die Freigabe wurde erteilt.")).to_be_visible()
+    assert_accessible(page, "case-grants")

@@ -16,16 +16,19 @@ pytestmark = pytest.mark.django_db
 
 NAV = {
     "Start": "/",
+    "Fälle": "/faelle/",
+    "Zugriffsanfragen": "/zugriffsanfragen/",
     "Benachrichtigungen": "/benachrichtigungen/",
     "Zustellfehler": "/benachrichtigungen/zustellfehler/",
     "Verwaltung": "/verwaltung/",
     "Mein Konto": "/konto/",
 }
+CASE_WORK = {"Start", "Fälle", "Zugriffsanfragen", "Benachrichtigungen", "Mein Konto"}
 ROLE_NAV = {
-    Role.SOCIAL_WORKER: {"Start", "Benachrichtigungen", "Mein Konto"},
-    Role.CLERK: {"Start", "Benachrichtigungen", "Mein Konto"},
-    Role.TEAM_LEAD: {"Start", "Benachrichtigungen", "Mein Konto"},
-    Role.PARTNER_STAFF: {"Start", "Benachrichtigungen", "Mein Konto"},
+    Role.SOCIAL_WORKER: CASE_WORK,
+    Role.CLERK: CASE_WORK,
+    Role.TEAM_LEAD: CASE_WORK,
+    Role.PARTNER_STAFF: CASE_WORK,
     Role.AUDITOR: {"Start", "Benachrichtigungen", "Mein Konto"},
     Role.ADMINISTRATOR: {"Start", "Benachrichtigungen", "Zustellfehler", "Verwaltung", "Mein Konto"},
 }
