@@ -170,10 +170,15 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         abstract = False
-        # guardian's unique (group, permission, content_object) is the index of the visible-cases
-        # query; these serve the per-case check and the expiry job.
+        # guardian's unique (group, permission, content_object) serves the count and the hash join;
+        # the covering index below serves the per-case probe of the list (walking cases by
+        # updated_at) and the detail check as index-only scans, window included.
         indexes = [
-            models.Index(fields=["content_object", "group"], name="caseperm_case_group"),
+            models.Index(
+                fields=["content_object", "group", "permission"],
+                include=["valid_from", "valid_until"],
+                name="caseperm_case_group_perm",
+            ),
             models.Index(fields=["valid_until"], name="caseperm_valid_until"),
         ]
 

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 eval "$(python scripts/ensure_services.py)"
-python -m bench.notification_latency "$@"
+python -m bench.notification_latency
+python -m bench.visible_cases "$@"

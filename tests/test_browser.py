@@ -17,6 +17,7 @@ from fixtures.loader import load_demo_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SOCIAL_TASKS_STATUTE = "§ 69 Abs. 1 Nr. 1 SGB X – Übermittlung für die Erfüllung sozialer Aufgaben"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -191,7 +192,7 @@ def test_social_worker_opens_a_case_and_shares_it(page, demo_world):
     page.get_by_label("Träger", exact=True).select_option(label="Sozialamt Hannover")
     page.get_by_label("Umfang", exact=True).select_option("basic")
     page.get_by_label("Zweck", exact=True).fill("Übernahme von Mietschulden")
-    page.get_by_label("Rechtsgrundlage", exact=True).select_option(label="§ 69 Abs. 1 Nr. 1 SGB X – Übermittlung für die Erfüllung sozialer Aufgaben")
+    page.get_by_label("Rechtsgrundlage", exact=True).select_option(label=SOCIAL_TASKS_STATUTE)
     page.get_by_role("button", name="Freigabe erteilen").click()
     expect(page.get_by_text("Die Freigabe wurde erteilt.")).to_be_visible()
     assert_accessible(page, "case-grants")

@@ -30,7 +30,10 @@ def case_list(request):
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     if filterset.is_bound and not filterset.is_valid():
         queryset = queryset.none()
-    page = selectors.cases_page_for(user=request.user, queryset=queryset, page_number=request.GET.get("seite"))
+    unfiltered = not any(request.GET.get(name) for name in filterset.filters)
+    page = selectors.cases_page_for(
+        user=request.user, queryset=queryset, page_number=request.GET.get("seite"), unfiltered=unfiltered
+    )
     query = request.GET.copy()
     query.pop("seite", None)
     context = {
