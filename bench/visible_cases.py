@@ -151,15 +151,24 @@ def build_city(cases: int, seed: int = 7) -> None:
             for i in range(start_id, start_id + cases):
                 owner_group = owner_groups[i % OWNER_AGENCIES]
                 for codename in ALL_SCOPE_PERMISSIONS:
-                    rows.append((perms[codename], owner_group, i, None, None))
+                    rows.append((perms[codename], owner_group, i, None, None, updated[i - 1]))
                 if rng.random() < JOBCENTER_SHARE:
-                    rows.append((perms[PERM_BASIC], jobcenter_group, i, now - timedelta(days=1), until))
+                    rows.append((perms[PERM_BASIC], jobcenter_group, i, now - timedelta(days=1), until, updated[i - 1]))
                 if rng.random() < OTHER_GRANT_SHARE:
-                    rows.append((perms[PERM_BASIC], rng.choice(partner_groups), i, now - timedelta(days=1), until))
+                    rows.append(
+                        (
+                            perms[PERM_BASIC],
+                            rng.choice(partner_groups),
+                            i,
+                            now - timedelta(days=1),
+                            until,
+                            updated[i - 1],
+                        )
+                    )
             _copy(
                 raw,
                 "cases_casegroupobjectpermission",
-                ["permission_id", "group_id", "content_object_id", "valid_from", "valid_until"],
+                ["permission_id", "group_id", "content_object_id", "valid_from", "valid_until", "case_updated_at"],
                 rows,
             )
             # The same rows in guardian's generic table, for (b).
@@ -167,7 +176,7 @@ def build_city(cases: int, seed: int = 7) -> None:
                 raw,
                 "guardian_groupobjectpermission",
                 ["permission_id", "group_id", "content_type_id", "object_pk"],
-                ((perm, group, case_type, str(case_id)) for perm, group, case_id, _f, _u in rows),
+                ((perm, group, case_type, str(case_id)) for perm, group, case_id, *_rest in rows),
             )
             for table in ("cases_person", "cases_case"):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {start_id + cases})")
@@ -252,7 +261,8 @@ def run(repeat: int) -> dict:
         "SELECT c.id, c.reference, c.title, c.status, c.updated_at, p.given_name, p.family_name, p.alias "
         "FROM cases_casegroupobjectpermission g JOIN cases_case c ON c.id = g.content_object_id "
         "JOIN cases_person p ON p.id = c.person_id "
-        "WHERE g.group_id = %s AND g.permission_id = %s ORDER BY c.updated_at DESC, c.id DESC LIMIT 50"
+        "WHERE g.group_id = %s AND g.permission_id = %s "
+        "ORDER BY g.case_updated_at DESC, g.content_object_id DESC LIMIT 50"
     )
 
     def floor_page():

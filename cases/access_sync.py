@@ -88,12 +88,22 @@ def case_permissions_sync(case: Case) -> None:
                     permission_id=permission_id,
                     valid_from=valid_from,
                     valid_until=valid_until,
+                    case_updated_at=case.updated_at,
                 )
             )
-        elif (row.valid_from, row.valid_until) != (valid_from, valid_until):
-            row.valid_from, row.valid_until = valid_from, valid_until
-            row.save(update_fields=["valid_from", "valid_until"])
+        elif (row.valid_from, row.valid_until, row.case_updated_at) != (valid_from, valid_until, case.updated_at):
+            row.valid_from, row.valid_until, row.case_updated_at = valid_from, valid_until, case.updated_at
+            row.save(update_fields=["valid_from", "valid_until", "case_updated_at"])
     CaseGroupObjectPermission.objects.bulk_create(new_rows)
+
+
+def case_touch(case_id: int, when: datetime | None = None) -> datetime:
+    """Mark the case as changed now: its updated_at and the copy on its permission rows move
+    together, so the case list stays in order. Every write to a case goes through here."""
+    when = when or timezone.now()
+    Case.objects.filter(pk=case_id).update(updated_at=when)
+    CaseGroupObjectPermission.objects.filter(content_object_id=case_id).update(case_updated_at=when)
+    return when
 
 
 def expired_permissions_remove(now: datetime | None = None) -> int:

@@ -182,3 +182,9 @@ class BreakGlassForm(forms.Form):
 
 def default_grant_end():
     return timezone.localdate() + timedelta(days=90)
+
+
+class RevealNameForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)

@@ -167,13 +167,20 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
+    # A copy of the case's updated_at, kept by cases.access_sync, so that an agency's newest
+    # visible cases are the first entries of one index range instead of a probe per case.
+    case_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(GroupObjectPermissionBase.Meta):
         abstract = False
-        # guardian's unique (group, permission, content_object) serves the count and the hash join;
-        # the covering index below serves the per-case probe of the list (walking cases by
-        # updated_at) and the detail check as index-only scans, window included.
+        # The list and its count: one range of (group, permission), newest case first, the
+        # window included so both run as index-only scans. The second serves the per-case check.
         indexes = [
+            models.Index(
+                fields=["group", "permission", "-case_updated_at", "-content_object"],
+                include=["valid_from", "valid_until"],
+                name="caseperm_list",
+            ),
             models.Index(
                 fields=["content_object", "group", "permission"],
                 include=["valid_from", "valid_until"],

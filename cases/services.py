@@ -16,7 +16,7 @@ from agencies.selectors import case_agencies_of
 from notlagen import access_events
 
 from . import permissions
-from .access_sync import case_permissions_sync
+from .access_sync import case_permissions_sync, case_touch
 from .models import Case, CaseNote, Person
 from .phonetics import phonetic_key
 
@@ -117,11 +117,10 @@ def case_open(
 
 def _locked_update(*, actor, case: Case, version: int, action: str, **fields) -> Case:
     """Apply `fields` only if nobody changed the case since `version` was read."""
-    updated = Case.objects.filter(pk=case.pk, version=version).update(
-        **fields, version=F("version") + 1, updated_at=timezone.now()
-    )
+    updated = Case.objects.filter(pk=case.pk, version=version).update(**fields, version=F("version") + 1)
     if not updated:
         raise ConcurrentEditError(Case.objects.select_related("district").get(pk=case.pk))
+    case_touch(case.pk)
     access_events.report(
         actor=actor,
         action=action,
@@ -208,7 +207,7 @@ def note_add(*, actor, case: Case, category: str, text: str) -> CaseNote:
         case.owner_agency if case.is_owned else next(a for a in case_agencies_of(actor) if a.pk != case.owner_agency_id)
     )
     note = CaseNote.objects.create(case=case, category=category, text=text.strip(), author=actor, author_agency=agency)
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    case_touch(case.pk)
     access_events.report(
         actor=actor,
         action="create",

@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from agencies.roles import Role
+from agencies.roles import CASE_ROLES, Role
 from agencies.selectors import agencies_of, agency_members, agency_with_structure, memberships_of, roles_of
+from cases import selectors as case_selectors
 from notifications.selectors import inbox_for
 
 from . import home_panels
@@ -27,6 +28,10 @@ def home(request):
         "agencies": agencies,
         "latest_notifications": list(inbox_for(user=user)[:5]),
     }
+    if roles & CASE_ROLES:
+        context["my_cases"] = case_selectors.my_open_cases(user=user)
+        if user.has_perm("cases.decide_access_requests"):
+            context["pending_requests"] = case_selectors.pending_access_request_count(user=user)
     if Role.ADMINISTRATOR in roles:
         context["admin_panel"] = home_panels.administration_figures()
     if Role.AUDITOR in roles:

@@ -124,3 +124,76 @@ def test_admin_is_no_side_door_to_case_content(client, world, path):
     client = _client_for(client, world, "administrator")
     assert client.get("/verwaltung/").status_code == 200
     assert client.get(f"/verwaltung/{path}").status_code == 404
+
+
+SHARING_OPERATIONS = ["consents", "withdraw_consent", "revoke_grant", "reopen", "decide_request", "requests_inbox"]
+# fmt: off
+SHARING_MATRIX = {
+    #                     consents withdraw revoke reopen decide inbox
+    "social_worker":     [Y,       Y,       Y,     Y,     N,     Y],
+    "team_lead":         [Y,       Y,       Y,     Y,     Y,     Y],
+    "clerk":             [N,       N,       N,     N,     N,     Y],
+    "grantee_sensitive": [N,       N,       N,     N,     N,     Y],
+    "unrelated":         [N,       N,       N,     N,     N,     Y],
+    "auditor":           [N,       N,       N,     N,     N,     N],
+    "administrator":     [N,       N,       N,     N,     N,     N],
+}
+# fmt: on
+
+
+def _sharing_outcome(client, world, operation) -> bool:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases import grants, services
+    from cases.models import AccessGrant
+
+    case, person, owner = world.case, world.person, world.users["social_worker"]
+    if operation == "consents":
+        return client.get(f"/personen/{person.pk}/einwilligungen/").status_code == 200
+    if operation == "withdraw_consent":
+        consent = grants.consent_record(
+            actor=owner,
+            person=person,
+            agencies=[world.agencies["basic"]],
+            scopes=["basic"],
+            purpose="Zweck",
+            given_how="written",
+            text=world.consent_text,
+            valid_until=timezone.localdate() + timedelta(days=9),
+        )
+        client.post(f"/personen/{person.pk}/einwilligungen/{consent.pk}/widerrufen/", {"note": ""})
+        consent.refresh_from_db()
+        return consent.withdrawn_at is not None
+    if operation == "revoke_grant":
+        grant = AccessGrant.objects.filter(case=case).first()
+        client.post(f"/faelle/{case.pk}/freigaben/{grant.pk}/widerrufen/", {"reason": "Ende"})
+        grant.refresh_from_db()
+        return grant.revoked_at is not None
+    if operation == "reopen":
+        from cases.selectors import case_get_for
+
+        closed = services.case_close(
+            actor=owner, case=case_get_for(user=owner, case_id=case.pk), version=case.version, reason="Erledigt"
+        )
+        client.post(f"/faelle/{case.pk}/status/reopen/", {"version": closed.version})
+        closed.refresh_from_db()
+        return closed.status == "active"
+    if operation == "decide_request":
+        request = grants.access_request_create(
+            actor=world.users["unrelated"], case=case, scope="finance", purpose="Prüfung der Zuständigkeit"
+        )
+        return client.get(f"/zugriffsanfragen/{request.pk}/").status_code == 200
+    if operation == "requests_inbox":
+        return client.get("/zugriffsanfragen/").status_code == 200
+    raise AssertionError(operation)
+
+
+@pytest.mark.parametrize(
+    ("actor", "operation", "allowed"),
+    [(a, op, SHARING_MATRIX[a][i]) for a in SHARING_MATRIX for i, op in enumerate(SHARING_OPERATIONS)],
+)
+def test_sharing_matrix(client, world, actor, operation, allowed):
+    client = _client_for(client, world, actor)
+    assert _sharing_outcome(client, world, operation) is allowed

@@ -265,3 +265,35 @@ def test_query_counts_do_not_grow(client, world, django_assert_max_num_queries, 
 
 def test_birth_date_type(world):
     assert isinstance(world.person.birth_date, date)
+
+
+def test_reveal_name_of_pseudonymous_person_through_the_page(client, world):
+    login(client, world.users["social_worker"])
+    _create(client, alias="Regenbogen", title="Anonyme Beratung")
+    person = Person.objects.get(alias="Regenbogen")
+    page = client.get(f"/personen/{person.pk}/").content.decode()
+    assert "Richtigen Namen ergänzen" in page
+    refused = client.post(f"/personen/{person.pk}/", {"given_name": "Ida", "family_name": ""})
+    assert "Dieses Feld ist zwingend erforderlich." in refused.content.decode()
+    client.post(f"/personen/{person.pk}/", {"given_name": "Ida", "family_name": "Köhler", "birth_date": ""})
+    person.refresh_from_db()
+    assert person.family_name == "Köhler" and not person.is_pseudonymous
+    # A partner who sees the person through a grant cannot rename it.
+    client.logout()
+    login(client, world.users["grantee_basic"])
+    assert client.post(f"/personen/{world.person.pk}/", {"family_name": "X"}).status_code == 404
+
+
+def test_home_lists_my_open_cases_and_waiting_requests(client, world):
+    from cases import grants
+
+    grants.access_request_create(
+        actor=world.users["unrelated"], case=world.case, scope="basic", purpose="Prüfung der Zuständigkeit"
+    )
+    login(client, world.users["team_lead"])
+    html = client.get("/").content.decode()
+    assert "1 Zugriffsanfrage wartet auf Ihre Entscheidung." in html
+    client.logout()
+    login(client, world.users["social_worker"])
+    html = client.get("/").content.decode()
+    assert world.case.reference in html and "Meine offenen Fälle" in html

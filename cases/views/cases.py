@@ -16,7 +16,15 @@ from notlagen.permissions import role_required
 from .. import permissions, selectors, services
 from ..duplicates import find_duplicates
 from ..filters import CaseFilter
-from ..forms import CaseCloseForm, CaseEditForm, CaseForExistingPersonForm, NoteForm, PersonCaseForm, VersionForm
+from ..forms import (
+    CaseCloseForm,
+    CaseEditForm,
+    CaseForExistingPersonForm,
+    NoteForm,
+    PersonCaseForm,
+    RevealNameForm,
+    VersionForm,
+)
 from ..scopes import Scope
 from ._helpers import apply_errors
 
@@ -252,12 +260,26 @@ def note_add(request, case_id: int):
 @login_required
 def person_detail(request, person_id: int):
     person = selectors.person_get_for(user=request.user, person_id=person_id)
+    owned = person.owner_agency_id in {a.pk for a in case_agencies_of(request.user)}
+    can_reveal = person.is_pseudonymous and owned and request.user.has_perm("cases.change_person")
+    reveal_form = RevealNameForm(request.POST or None) if can_reveal else None
+    if request.method == "POST":
+        if reveal_form is None:
+            raise Http404
+        if reveal_form.is_valid():
+            try:
+                services.person_reveal_name(actor=request.user, person=person, **reveal_form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(reveal_form, error)
+            else:
+                messages.success(request, _("The name has been added; the record is no longer pseudonymous."))
+                return redirect("cases:person", person.pk)
     context = {
         "person": person,
         "cases": list(
             selectors.cases_visible_to(user=request.user).filter(person=person).select_related("owner_agency")
         ),
-        "can_manage_consent": request.user.has_perm("cases.manage_consent")
-        and person.owner_agency_id in {a.pk for a in case_agencies_of(request.user)},
+        "can_manage_consent": owned and request.user.has_perm("cases.manage_consent"),
+        "reveal_form": reveal_form,
     }
     return render(request, "cases/person_detail.html", context)
