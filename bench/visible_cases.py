@@ -47,7 +47,7 @@ def build_city(cases: int, seed: int = 7) -> None:
     from accounts.models import User
     from agencies.models import Agency, Membership
     from cases.access_sync import permission_ids
-    from cases.models import Case
+    from cases.models import ALWAYS_FROM, ALWAYS_UNTIL, Case
     from cases.scopes import ALL_SCOPE_PERMISSIONS, PERM_BASIC
 
     rng = random.Random(seed)
@@ -151,7 +151,7 @@ def build_city(cases: int, seed: int = 7) -> None:
             for i in range(start_id, start_id + cases):
                 owner_group = owner_groups[i % OWNER_AGENCIES]
                 for codename in ALL_SCOPE_PERMISSIONS:
-                    rows.append((perms[codename], owner_group, i, None, None, updated[i - 1]))
+                    rows.append((perms[codename], owner_group, i, ALWAYS_FROM, ALWAYS_UNTIL, updated[i - 1]))
                 if rng.random() < JOBCENTER_SHARE:
                     rows.append((perms[PERM_BASIC], jobcenter_group, i, now - timedelta(days=1), until, updated[i - 1]))
                 if rng.random() < OTHER_GRANT_SHARE:
@@ -258,7 +258,7 @@ def run(repeat: int) -> dict:
             del CaseGroupObjectPermission.enabled
 
     floor_list_sql = (
-        "SELECT c.id, c.reference, c.title, c.status, c.updated_at, p.given_name, p.family_name, p.alias "
+        "SELECT c.*, p.* "
         "FROM cases_casegroupobjectpermission g JOIN cases_case c ON c.id = g.content_object_id "
         "JOIN cases_person p ON p.id = c.person_id "
         "WHERE g.group_id = %s AND g.permission_id = %s "

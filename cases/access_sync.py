@@ -1,6 +1,6 @@
 """The only writer of django-guardian rows for cases: it derives them from ownership and grants.
 
-For each case the wanted rows are: every scope permission for the owning agency (no window),
+For each case the wanted rows are: every scope permission for the owning agency (an unbounded window),
 and for each agency with grants, the permissions of their scopes with the window of the grant
 that is valid now and lasts longest (or, for a grant still to come, the earliest). Rows that are
 not wanted are deleted; rows whose window changed are updated."""
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agencies.services import agency_group_id
 
-from .models import AccessGrant, Case, CaseGroupObjectPermission
+from .models import ALWAYS_FROM, ALWAYS_UNTIL, AccessGrant, Case, CaseGroupObjectPermission
 from .scopes import ALL_SCOPE_PERMISSIONS, SCOPE_PERMISSIONS
 
 
@@ -31,18 +31,17 @@ def permission_ids() -> dict[str, int]:
     )
 
 
-Window = tuple[datetime | None, datetime | None]
+Window = tuple[datetime, datetime]
 
 
 def _better(current: Window | None, candidate: Window, now: datetime) -> Window:
     if current is None:
         return candidate
-    current_live = current[0] is None or current[0] <= now
-    candidate_live = candidate[0] is None or candidate[0] <= now
+    current_live, candidate_live = current[0] <= now, candidate[0] <= now
     if candidate_live != current_live:
         return candidate if candidate_live else current
     if candidate_live:  # both valid now: the longer one
-        return candidate if (candidate[1] or now) > (current[1] or now) else current
+        return candidate if candidate[1] > current[1] else current
     return candidate if candidate[0] < current[0] else current  # both future: the earlier one
 
 
@@ -51,7 +50,7 @@ def wanted_rows(case: Case, grants: Iterable[AccessGrant], now: datetime) -> dic
     wanted: dict[tuple[int, int], Window] = {}
     owner_group = agency_group_id(case.owner_agency)
     for codename in ALL_SCOPE_PERMISSIONS:
-        wanted[(owner_group, perms[codename])] = (None, None)
+        wanted[(owner_group, perms[codename])] = (ALWAYS_FROM, ALWAYS_UNTIL)
     for grant in grants:
         if grant.revoked_at is not None or grant.valid_until <= now or grant.grantee_agency_id == case.owner_agency_id:
             continue

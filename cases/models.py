@@ -1,5 +1,7 @@
 """Persons, cases, notes, consent and purpose-bound access grants (§ 35 SGB I, §§ 67 ff. SGB X)."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -158,6 +160,10 @@ class Case(models.Model):
         return self.reference
 
 
+ALWAYS_FROM = datetime(1970, 1, 1, tzinfo=UTC)
+ALWAYS_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
+
+
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     """django-guardian's direct foreign-key permission rows for cases, one per agency group,
     permission and case, with the validity window of the grant it comes from. Rows are derived
@@ -165,8 +171,9 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     so an expired grant never reads even before the cleanup job removes its row."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
-    valid_from = models.DateTimeField(null=True, blank=True)
-    valid_until = models.DateTimeField(null=True, blank=True)
+    # The owner's rows hold ALWAYS_FROM / ALWAYS_UNTIL, so every read checks one plain range.
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
     # A copy of the case's updated_at, kept by cases.access_sync, so that an agency's newest
     # visible cases are the first entries of one index range instead of a probe per case.
     case_updated_at = models.DateTimeField(null=True, blank=True)

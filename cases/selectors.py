@@ -43,9 +43,7 @@ class CaseNotFound(Http404):
 
 
 def _live(now) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=now)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
-    )
+    return Q(valid_from__lte=now, valid_until__gt=now)
 
 
 def _permission_rows(user, codename: str, now) -> QuerySet[CaseGroupObjectPermission]:
@@ -68,9 +66,7 @@ def cases_visible_to(*, user, scope: str = Scope.BASIC) -> QuerySet[Case]:
     extra = sorted(SCOPE_PERMISSIONS[scope] - {PERM_BASIC})
     if len(groups) == 1:
         rel = "casegroupobjectpermission__"
-        live = (Q(**{rel + "valid_from__isnull": True}) | Q(**{rel + "valid_from__lte": now})) & (
-            Q(**{rel + "valid_until__isnull": True}) | Q(**{rel + "valid_until__gt": now})
-        )
+        live = Q(**{rel + "valid_from__lte": now, rel + "valid_until__gt": now})
         queryset = (
             Case.objects.filter(
                 live,
