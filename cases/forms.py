@@ -86,7 +86,25 @@ class NoteForm(forms.Form):
         self.fields["category"].choices = [(c, labels[c]) for c in categories]
 
 
-class GrantForm(forms.Form):
+class LegalBasisChoiceMixin:
+    """A "legal_basis" choice of the person's usable consents and the statutes in use."""
+
+    def _offer_legal_bases(self, consents) -> None:
+        self.consents = {f"consent:{c.pk}": c for c in consents}
+        self.statutes = {f"statute:{s.pk}": s for s in Statute.objects.filter(is_active=True)}
+        consent_choices = [
+            (key, _("Consent of %(date)s (%(text)s)") % {"date": c.given_at.strftime("%d.%m.%Y"), "text": c.text})
+            for key, c in self.consents.items()
+        ]
+        statute_choices = [(key, str(s)) for key, s in self.statutes.items()]
+        self.fields["legal_basis"].choices = [("", "—"), *consent_choices, *statute_choices]
+
+    def basis(self) -> dict:
+        key = self.cleaned_data.get("legal_basis") or ""
+        return {"consent": self.consents.get(key), "statute": self.statutes.get(key)}
+
+
+class GrantForm(LegalBasisChoiceMixin, forms.Form):
     # Purpose and legal basis are checked by grants.grant_create, which names what is missing.
     grantee_agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.filter(is_active=True))
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
@@ -96,25 +114,12 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, consents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.consents = {f"consent:{c.pk}": c for c in consents}
-        self.statutes = {f"statute:{s.pk}": s for s in Statute.objects.filter(is_active=True)}
-        self.fields["legal_basis"].choices = (
-            [("", "—")]
-            + [
-                (key, _("Consent of %(date)s (%(text)s)") % {"date": c.given_at.strftime("%d.%m.%Y"), "text": c.text})
-                for key, c in self.consents.items()
-            ]
-            + [(key, str(s)) for key, s in self.statutes.items()]
-        )
+        self._offer_legal_bases(consents)
         for name in ("purpose", "legal_basis"):
             self.fields[name].mandatory = True  # not optional; validated by grants.grant_create
         self.fields["valid_until"].help_text = _("At most %(days)d days from today.") % {
             "days": settings.ACCESS_GRANT_MAX_DAYS
         }
-
-    def basis(self) -> dict:
-        key = self.cleaned_data.get("legal_basis") or ""
-        return {"consent": self.consents.get(key), "statute": self.statutes.get(key)}
 
 
 class RevokeForm(forms.Form):
@@ -147,7 +152,7 @@ class AccessRequestForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecideForm(forms.Form):
+class DecideForm(LegalBasisChoiceMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
     )
@@ -157,18 +162,7 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args, consents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.consents = {f"consent:{c.pk}": c for c in consents}
-        self.statutes = {f"statute:{s.pk}": s for s in Statute.objects.filter(is_active=True)}
-        self.fields["legal_basis"].choices = (
-            [("", "—")]
-            + [
-                (key, _("Consent of %(date)s (%(text)s)") % {"date": c.given_at.strftime("%d.%m.%Y"), "text": c.text})
-                for key, c in self.consents.items()
-            ]
-            + [(key, str(s)) for key, s in self.statutes.items()]
-        )
-
-    basis = GrantForm.basis
+        self._offer_legal_bases(consents)
 
 
 class BreakGlassForm(forms.Form):
