@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,6 +25,14 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_active", "is_staff", "memberships__agency", "memberships__role"]
     filter_horizontal = []
     actions = ["reset_second_factor"]
+
+    def user_change_password(self, request, id, form_url=""):
+        # Administrators set first passwords for new accounts only. An account in use keeps
+        # its password: setting it would let an administrator log in as a case worker.
+        user = self.get_object(request, id)
+        if user is not None and user.last_login is not None and user.pk != request.user.pk:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.action(description=_("Reset second factor (lost phone)"))
     def reset_second_factor(self, request, queryset):

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 
 from .models import Agency, Membership
-from .roles import CASE_ROLES
+from .roles import CASE_ROLES, ROLE_PERMISSIONS
 
 _CACHE_ATTR = "_notlagen_memberships"
 
@@ -31,11 +31,26 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def role_permissions_in(user, agency_id: int) -> set[str]:
+    """The model permissions the user's roles give in one agency (roles.ROLE_PERMISSIONS).
+    Rights are per agency: a clerk at A who is a social worker at B is a clerk on A's cases."""
+    perms: set[str] = set()
+    for membership in memberships_of(user):
+        if membership.agency_id == agency_id:
+            perms |= ROLE_PERMISSIONS.get(membership.role, set())
+    return perms
+
+
+def has_perm_in(user, agency_id: int, perm: str) -> bool:
+    return perm in role_permissions_in(user, agency_id)
+
+
 def case_agencies_of(user) -> list[Agency]:
-    """Agencies in which the user holds a case-working role (not auditor or administrator)."""
+    """Agencies in which the user holds a role that reads cases (not auditor, administrator or
+    a service account without rights)."""
     seen: dict[int, Agency] = {}
     for membership in memberships_of(user):
-        if membership.role in CASE_ROLES:
+        if membership.role in CASE_ROLES and "cases.view_case" in ROLE_PERMISSIONS.get(membership.role, set()):
             seen.setdefault(membership.agency_id, membership.agency)
     return list(seen.values())
 

@@ -64,6 +64,9 @@ def wanted_rows(case: Case, grants: Iterable[AccessGrant], now: datetime) -> dic
 @transaction.atomic
 def case_permissions_sync(case: Case) -> None:
     """Bring the case's guardian rows in line with its owner and grants (idempotent)."""
+    # Lock the case first: syncs of one case run one after the other, so a sync that read the
+    # grants before a concurrent revocation committed cannot write the revoked rows back.
+    case = Case.objects.select_for_update().select_related("owner_agency").get(pk=case.pk)
     now = timezone.now()
     grants = AccessGrant.objects.filter(case=case, revoked_at__isnull=True, valid_until__gt=now).select_related(
         "grantee_agency"

@@ -7,21 +7,25 @@ field of that record, not even how many records there are."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from difflib import SequenceMatcher
 
-from django.core import signing
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from notlagen import access_events
 
-from .models import Case, Person
+from .models import Case, DuplicateCheck, DuplicateMatch, Person
 from .phonetics import phonetic_key
 from .selectors import CaseNotFound, persons_visible_to
 
-_SALT = "cases.duplicates.match"
-MATCH_TOKEN_MAX_AGE = 60 * 60 * 8  # a working day
+MATCH_TOKEN_MAX_AGE = timedelta(hours=8)  # a working day
 FUZZY_THRESHOLD = 0.85
 
 
@@ -55,16 +59,27 @@ def _is_match(candidate: Person, *, family_key: str, given_key: str, full_name: 
     return same_birth and _similar(f"{candidate.given_name} {candidate.family_name}", full_name)
 
 
+def _check_rate(user) -> None:
+    """Many checks in a short time look like probing (e.g. trying birth dates for a name)."""
+    since = timezone.now() - timedelta(hours=1)
+    if DuplicateCheck.objects.filter(user=user, created_at__gte=since).count() >= settings.DUPLICATE_CHECKS_PER_HOUR:
+        raise ValidationError(
+            _("You have run many duplicate checks in a short time. Please wait a while or ask your team lead.")
+        )
+
+
 def find_duplicates(*, user, given_name: str, family_name: str, birth_date=None, fuzzy: bool = True) -> DuplicateResult:
     family_key, given_key = phonetic_key(family_name), phonetic_key(given_name)
     if not family_key:
         return DuplicateResult([], [])
+    _check_rate(user)
+    check = DuplicateCheck.objects.create(user=user)
     condition = Q(family_phonetic=family_key)
     if fuzzy and birth_date is not None:
         condition |= Q(birth_date=birth_date)
     candidates = [
         p
-        for p in Person.objects.filter(condition).exclude(family_name="").select_related("owner_agency")[:500]
+        for p in Person.objects.filter(condition).exclude(family_name="")[:500]
         if _is_match(
             p,
             family_key=family_key,
@@ -79,33 +94,38 @@ def find_duplicates(*, user, given_name: str, family_name: str, birth_date=None,
         persons_visible_to(user=user).filter(pk__in=[p.pk for p in candidates]).values_list("pk", flat=True)
     )
     visible = [p for p in candidates if p.pk in visible_ids]
-    elsewhere: dict[int, ElsewhereMatch] = {}
-    for person in candidates:
-        if person.pk not in visible_ids and person.owner_agency_id not in elsewhere:
-            token = signing.dumps({"p": person.pk, "a": person.owner_agency_id}, salt=_SALT)
-            elsewhere[person.owner_agency_id] = ElsewhereMatch(person.owner_agency.name, token)
+    hidden = [p.pk for p in candidates if p.pk not in visible_ids]
+    # One entry per agency that holds a case of a hidden match: the agency that can decide.
+    latest: dict[int, Case] = {}
+    for case in Case.objects.filter(person_id__in=hidden).select_related("owner_agency").order_by("-updated_at"):
+        latest.setdefault(case.owner_agency_id, case)
+    elsewhere = []
+    for case in latest.values():
+        token = secrets.token_urlsafe(24)
+        DuplicateMatch.objects.create(token=token, duplicate_check=check, case=case)
+        elsewhere.append(ElsewhereMatch(case.owner_agency.name, token))
+    # The auditors see every record the check touched, inside and outside the user's grants.
     access_events.report(
         actor=user,
         action="search",
         object_type="person",
-        object_ids=[p.pk for p in visible],
-        person_ids=[p.pk for p in visible],
+        object_ids=[p.pk for p in candidates],
+        person_ids=[p.pk for p in candidates],
     )
-    return DuplicateResult(visible, sorted(elsewhere.values(), key=lambda m: m.agency_name))
+    return DuplicateResult(visible, sorted(elsewhere, key=lambda m: m.agency_name))
 
 
-def case_for_match_token(token: str) -> tuple[Case, Agency]:
-    """The case a match token points at (the person's most recent case at that agency)."""
-    try:
-        data = signing.loads(token, salt=_SALT, max_age=MATCH_TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        raise CaseNotFound from None
-    cases = list(
-        Case.objects.filter(person_id=data["p"], owner_agency_id=data["a"])
-        .select_related("owner_agency", "person")
-        .order_by("-updated_at")[:20]
+def case_for_match_token(token: str, *, user) -> tuple[Case, Agency]:
+    """The case a match token of this user points at, while the token is fresh."""
+    match = (
+        DuplicateMatch.objects.filter(
+            token=token,
+            duplicate_check__user=user,
+            duplicate_check__created_at__gte=timezone.now() - MATCH_TOKEN_MAX_AGE,
+        )
+        .select_related("case__owner_agency", "case__person")
+        .first()
     )
-    if not cases:
+    if match is None:
         raise CaseNotFound
-    case = next((c for c in cases if c.status != Case.Status.CLOSED), cases[0])
-    return case, case.owner_agency
+    return match.case, match.case.owner_agency

@@ -8,14 +8,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
-from agencies.selectors import case_agencies_of, team_leads_of
+from agencies.selectors import team_leads_of
 from notifications.services import notify
 from notlagen import access_events
 
@@ -84,6 +84,9 @@ def grant_create(
     if statute is not None and not statute.is_active:
         errors["legal_basis"] = _("This statute is no longer in use.")
     if consent is not None and "grantee_agency" not in errors and "valid_until" not in errors:
+        # Locked, so a withdrawal running at the same moment either comes first (and is seen
+        # here) or waits and then revokes this grant too.
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.person_id != case.person_id:
             errors["legal_basis"] = _("The consent belongs to another person.")
         elif reason := consent_covers(consent, agency=grantee_agency, scope=scope, until=valid_until, now=now):
@@ -119,6 +122,7 @@ def grant_create(
 def grant_revoke(*, actor, grant: AccessGrant, reason: str, _by_consent_withdrawal: bool = False) -> AccessGrant:
     if not _by_consent_withdrawal and not permissions.can_manage_grants(actor, grant.case):
         raise PermissionDenied
+    grant = AccessGrant.objects.select_for_update().select_related("case").get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise ValidationError({"reason": _("This grant has already been revoked.")})
     if not reason.strip():
@@ -152,8 +156,7 @@ def consent_record(
     witness: str = "",
     given_at: datetime | None = None,
 ) -> Consent:
-    own = case_agencies_of(actor)
-    if not actor.has_perm("cases.manage_consent") or not own:
+    if not permissions.can_manage_person(actor, person):
         raise PermissionDenied
     agencies = list(agencies or [])
     errors: dict[str, str] = {}
@@ -189,7 +192,7 @@ def consent_record(
         given_at=given_at,
         valid_until=valid_until,
         recorded_by=actor,
-        recorded_by_agency=own[0],
+        recorded_by_agency=person.owner_agency,
     )
     consent.agencies.set(agencies)
     access_events.report(
@@ -206,7 +209,7 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, note: str = "") -> list[AccessGrant]:
     """Withdrawal revokes every grant resting on the consent, in the same transaction."""
-    if not actor.has_perm("cases.manage_consent"):
+    if not permissions.can_manage_person(actor, consent.person):
         raise PermissionDenied
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
@@ -232,8 +235,8 @@ def consent_withdraw(*, actor, consent: Consent, note: str = "") -> list[AccessG
 def access_request_create(*, actor, case: Case, scope: str, purpose: str) -> AccessRequest:
     """A partner agency asks the owning agency for access; the owner's team leads are told.
     The requester does not learn anything about the case from asking."""
-    own = [a for a in case_agencies_of(actor) if a.pk != case.owner_agency_id]
-    if not actor.has_perm("cases.request_access") or not own:
+    agency = permissions.agency_for(actor, "cases.request_access", exclude=case.owner_agency_id)
+    if agency is None:
         raise PermissionDenied
     errors = {}
     if scope not in Scope.values:
@@ -242,18 +245,23 @@ def access_request_create(*, actor, case: Case, scope: str, purpose: str) -> Acc
         errors["purpose"] = _("Please describe the purpose (at least 10 characters).")
     if errors:
         raise ValidationError(errors)
+    duplicate = ValidationError({"scope": _("Your agency has already asked for this scope; the request is pending.")})
     if AccessRequest.objects.filter(
-        case=case, requesting_agency=own[0], scope=scope, status=AccessRequest.Status.PENDING
+        case=case, requesting_agency=agency, scope=scope, status=AccessRequest.Status.PENDING
     ).exists():
-        raise ValidationError({"scope": _("Your agency has already asked for this scope; the request is pending.")})
-    request = AccessRequest.objects.create(
-        case=case, requesting_agency=own[0], requested_by=actor, scope=scope, purpose=purpose.strip()
-    )
+        raise duplicate
+    try:
+        with transaction.atomic():
+            request = AccessRequest.objects.create(
+                case=case, requesting_agency=agency, requested_by=actor, scope=scope, purpose=purpose.strip()
+            )
+    except IntegrityError:  # the same request sent twice at once
+        raise duplicate from None
     notify(
         recipients=team_leads_of(agency=case.owner_agency),
         kind="cases.access_requested",
         subject=gettext_lazy("Access request from %(agency)s"),
-        params={"agency": own[0].short_name or own[0].name},
+        params={"agency": agency.short_name or agency.name},
         reference=case.reference,
         link=reverse("cases:access_requests"),
     )
@@ -336,8 +344,8 @@ BREAK_GLASS_SITUATIONS = [
 def break_glass_open(*, actor, case: Case, situation: str, reason: str) -> AccessGrant:
     """Emergency access outside the grants: basic scope for at most BREAK_GLASS_HOURS, flagged
     for auditor review; the owning agency's team leads are told at once."""
-    own = [a for a in case_agencies_of(actor) if a.pk != case.owner_agency_id]
-    if not actor.has_perm("cases.break_glass") or not own:
+    agency = permissions.agency_for(actor, "cases.break_glass", exclude=case.owner_agency_id)
+    if agency is None:
         raise PermissionDenied
     errors = {}
     if situation not in dict(BREAK_GLASS_SITUATIONS):
@@ -351,7 +359,7 @@ def break_glass_open(*, actor, case: Case, situation: str, reason: str) -> Acces
     now = timezone.now()
     grant = AccessGrant.objects.create(
         case=case,
-        grantee_agency=own[0],
+        grantee_agency=agency,
         scope=Scope.BASIC,
         purpose=f"{dict(BREAK_GLASS_SITUATIONS)[situation]}: {reason.strip()}"[:300],
         granted_by=actor,
@@ -366,7 +374,7 @@ def break_glass_open(*, actor, case: Case, situation: str, reason: str) -> Acces
         recipients=team_leads_of(agency=case.owner_agency),
         kind="cases.break_glass",
         subject=gettext_lazy("Emergency access to a case by %(agency)s"),
-        params={"agency": own[0].short_name or own[0].name},
+        params={"agency": agency.short_name or agency.name},
         reference=case.reference,
         link=reverse("cases:grants", args=[case.pk]),
         channels=("in_app", "email"),

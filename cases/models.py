@@ -361,3 +361,28 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requesting_agency} → {self.case}"
+
+
+class DuplicateCheck(models.Model):
+    """One duplicate check by one person (for the rate limit and the access log)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="duplicatecheck_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DuplicateMatch(models.Model):
+    """A match outside the user's grants, behind an opaque random token that only this user
+    may redeem (to request access or break the glass), for a limited time."""
+
+    token = models.CharField(max_length=64, unique=True)
+    duplicate_check = models.ForeignKey(DuplicateCheck, on_delete=models.CASCADE, related_name="matches")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"match {self.pk}"

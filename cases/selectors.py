@@ -12,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from agencies.selectors import case_agencies_of, case_group_ids_of
+from agencies.selectors import case_agencies_of, case_group_ids_of, has_perm_in
 from notlagen import access_events
 
 from .access_sync import permission_ids
@@ -115,25 +115,38 @@ class _KnownCount:
         return self.queryset[index]
 
 
-def case_permissions_of(*, user, case_id: int) -> set[str]:
-    """The scope permissions (codenames) the user's agencies hold on the case now."""
-    if not case_group_ids_of(user):
-        return set()
+def case_permissions_by_agency(*, user, case_id: int) -> dict[int, set[str]]:
+    """Per agency of the user: the scope permissions (codenames) it holds on the case now."""
+    agencies = {a.group_id: a.pk for a in case_agencies_of(user) if a.group_id}
+    if not agencies:
+        return {}
     by_id = {v: k for k, v in permission_ids().items()}
     rows = CaseGroupObjectPermission.objects.filter(
-        _live(timezone.now()), group_id__in=case_group_ids_of(user), content_object_id=case_id
-    ).values_list("permission_id", flat=True)
-    return {by_id[pid] for pid in rows if pid in by_id}
+        _live(timezone.now()), group_id__in=list(agencies), content_object_id=case_id
+    ).values_list("group_id", "permission_id")
+    result: dict[int, set[str]] = {}
+    for group_id, permission_id in rows:
+        if permission_id in by_id:
+            result.setdefault(agencies[group_id], set()).add(by_id[permission_id])
+    return result
 
 
-def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view") -> Case:
-    """The case if the user holds `scope` on it now, with `case.permissions` (codenames) and
-    `case.is_owned` attached; else CaseNotFound. Reported to the access log either way."""
+def case_permissions_of(*, user, case_id: int) -> set[str]:
+    """The scope permissions the user's agencies hold on the case now, together."""
+    return set().union(*case_permissions_by_agency(user=user, case_id=case_id).values())
+
+
+def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view", allow=None) -> Case:
+    """The case if the user holds `scope` on it now (and `allow(user, case)` agrees, for an
+    action such as editing), with `case.permissions` (codenames, all agencies together),
+    `case.agency_permissions` (per agency) and `case.is_owned` attached; else CaseNotFound.
+    Reported to the access log either way."""
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
         raise CaseNotFound from None
-    perms = case_permissions_of(user=user, case_id=case_id)
+    by_agency = case_permissions_by_agency(user=user, case_id=case_id)
+    perms = set().union(*by_agency.values())
     if not SCOPE_PERMISSIONS[scope] <= perms:
         access_events.denied(actor=user, object_type="case", object_id=case_id, action=action)
         raise CaseNotFound
@@ -142,8 +155,11 @@ def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view
         .prefetch_related("assigned_workers")
         .get(pk=case_id)
     )
-    case.permissions = perms
-    case.is_owned = case.owner_agency_id in {a.pk for a in case_agencies_of(user)}
+    case.permissions, case.agency_permissions = perms, by_agency
+    case.is_owned = case.owner_agency_id in by_agency
+    if allow is not None and not allow(user, case):
+        access_events.denied(actor=user, object_type="case", object_id=case_id, action=action)
+        raise CaseNotFound
     access_events.report(
         actor=user,
         action=action,
@@ -206,11 +222,15 @@ def persons_visible_to(*, user) -> QuerySet[Person]:
 
 
 def note_categories_for(*, user, case: Case) -> list[str]:
-    """Note categories the user may read on this case: the scope and the role must both allow."""
+    """Note categories the user may read on this case: in one of the user's agencies, that
+    agency's scope and the user's role there must both allow the category."""
     return [
         category
         for category, permission in NOTE_CATEGORY_PERMISSION.items()
-        if permission in case.permissions and user.has_perm(NOTE_CATEGORY_ROLE_PERMISSION[category])
+        if any(
+            permission in perms and has_perm_in(user, agency_id, NOTE_CATEGORY_ROLE_PERMISSION[category])
+            for agency_id, perms in case.agency_permissions.items()
+        )
     ]
 
 
@@ -272,6 +292,20 @@ def access_requests_outgoing(*, user) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(requesting_agency__in=case_agencies_of(user)).select_related(
         "requesting_agency", "case__owner_agency"
     )
+
+
+def cases_of_person_for(*, user, person: Person) -> list[Case]:
+    """The person's cases the user may see (person and consent pages), reported as one list."""
+    rows = list(cases_visible_to(user=user).filter(person=person).select_related("owner_agency"))
+    access_events.report(
+        actor=user,
+        action="list",
+        object_type="case",
+        object_ids=[c.pk for c in rows],
+        case_ids=[c.pk for c in rows],
+        person_ids=[person.pk],
+    )
+    return rows
 
 
 def my_open_cases(*, user, limit: int = 10) -> list[Case]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
-from agencies.selectors import case_agencies_of
+from agencies.selectors import case_agencies_of, has_perm_in
 from notlagen import access_events
 
 from . import permissions
@@ -44,7 +44,7 @@ def person_register(
     *, actor, agency: Agency, given_name: str = "", family_name: str = "", alias: str = "", birth_date=None
 ) -> Person:
     given_name, family_name, alias = given_name.strip(), family_name.strip(), alias.strip()
-    if agency not in case_agencies_of(actor):
+    if agency not in case_agencies_of(actor) or not has_perm_in(actor, agency.pk, "cases.add_person"):
         raise PermissionDenied
     if not family_name and not alias:
         raise ValidationError({"family_name": _("Please enter a family name, or an alias for anonymous counselling.")})
@@ -69,6 +69,8 @@ def person_register(
 @transaction.atomic
 def person_reveal_name(*, actor, person: Person, given_name: str, family_name: str, birth_date=None) -> Person:
     """Turn a pseudonymous record into a named one once the person is ready to give their name."""
+    if not permissions.can_manage_person(actor, person, "cases.change_person"):
+        raise PermissionDenied
     if not family_name.strip():
         raise ValidationError({"family_name": _("Please enter the family name.")})
     _check_birth_date(birth_date)
@@ -87,7 +89,11 @@ def person_reveal_name(*, actor, person: Person, given_name: str, family_name: s
 def case_open(
     *, actor, agency: Agency, person: Person, title: str, summary: str = "", district=None, assigned_workers=()
 ) -> Case:
-    if not permissions.can_open_case(actor) or agency not in case_agencies_of(actor):
+    if agency not in case_agencies_of(actor) or not has_perm_in(actor, agency.pk, "cases.add_case"):
+        raise PermissionDenied
+    if person.owner_agency_id != agency.pk:
+        # A person seen through another agency's grant stays that agency's record: open the
+        # case on a record of your own (or ask for access), so access never outlives a grant.
         raise PermissionDenied
     if not title.strip():
         raise ValidationError({"title": _("Please state the reason for contact.")})
@@ -199,14 +205,14 @@ def case_activate(*, actor, case: Case, version: int) -> Case:
 @transaction.atomic
 def note_add(*, actor, case: Case, category: str, text: str) -> CaseNote:
     """`case` must come from case_get_for (it carries the user's permissions on it)."""
-    if not permissions.can_add_note(actor, case, category, case.permissions):
+    agency_id = permissions.note_agency(actor, case, category)
+    if agency_id is None:
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Please write the note.")})
-    agency = (
-        case.owner_agency if case.is_owned else next(a for a in case_agencies_of(actor) if a.pk != case.owner_agency_id)
+    note = CaseNote.objects.create(
+        case=case, category=category, text=text.strip(), author=actor, author_agency_id=agency_id
     )
-    note = CaseNote.objects.create(case=case, category=category, text=text.strip(), author=actor, author_agency=agency)
     case_touch(case.pk)
     access_events.report(
         actor=actor,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies.roles import CASE_ROLES, Role
 from agencies.selectors import agencies_of, agency_members, agency_with_structure, memberships_of, roles_of
+from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from notifications.selectors import inbox_for
 
@@ -30,7 +31,7 @@ def home(request):
     }
     if roles & CASE_ROLES:
         context["my_cases"] = case_selectors.my_open_cases(user=user)
-        if user.has_perm("cases.decide_access_requests"):
+        if case_permissions.decides_access_requests_somewhere(user):
             context["pending_requests"] = case_selectors.pending_access_request_count(user=user)
     if Role.ADMINISTRATOR in roles:
         context["admin_panel"] = home_panels.administration_figures()

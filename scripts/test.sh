@@ -11,7 +11,8 @@ ruff format --check .
 echo "== translations"
 python manage.py compile_translations >/dev/null
 echo "== migrations are complete"
-python manage.py makemigrations --check --dry-run >/dev/null
+python manage.py makemigrations --check --dry-run >/dev/null 2>&1 || {
+  echo "Models changed without a migration:"; python manage.py makemigrations --dry-run; exit 1; }
 echo "== pytest"
 mkdir -p var
 python -m pytest "$@"

@@ -56,9 +56,9 @@ def case_list(request):
 
 @role_required(*CASE_ROLES)
 def case_create(request):
-    if not permissions.can_open_case(request.user):
+    agency = permissions.agency_for(request.user, "cases.add_case")
+    if agency is None:
         raise Http404
-    agency = case_agencies_of(request.user)[0]
     form = PersonCaseForm(request.POST or None)
     duplicates = None
     if request.method == "POST" and "person_id" in request.POST:
@@ -66,12 +66,16 @@ def case_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["family_name"] and not data["duplicates_checked"]:
-            duplicates = find_duplicates(
-                user=request.user,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                birth_date=data["birth_date"],
-            )
+            try:
+                duplicates = find_duplicates(
+                    user=request.user,
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    birth_date=data["birth_date"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+                return render(request, "cases/case_create.html", {"form": form, "agency": agency})
         if duplicates is None or not duplicates.any:
             try:
                 with transaction.atomic():
@@ -108,6 +112,8 @@ def _create_for_existing_person(request, agency):
     if not form.is_valid():
         raise Http404
     person = selectors.person_get_for(user=request.user, person_id=form.cleaned_data["person_id"])
+    if person.owner_agency_id != agency.pk:
+        raise Http404
     case = services.case_open(
         actor=request.user,
         agency=agency,
@@ -129,7 +135,7 @@ def case_detail(request, case_id: int):
 def _detail_context(request, case, *, note_form=None) -> dict:
     user = request.user
     readable = selectors.note_categories_for(user=user, case=case)
-    writable = [c for c in readable if permissions.can_add_note(user, case, c, case.permissions)]
+    writable = [c for c in readable if permissions.can_add_note(user, case, c)]
     context = {
         "case": case,
         "scopes": [Scope(s).label for s in Scope.values if s in selectors.scopes_of(case)],
@@ -149,9 +155,9 @@ def _detail_context(request, case, *, note_form=None) -> dict:
 
 @login_required
 def case_edit(request, case_id: int):
-    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change")
-    if not permissions.can_change_case(request.user, case):
-        raise Http404
+    case = selectors.case_get_for(
+        user=request.user, case_id=case_id, action="change", allow=permissions.can_change_case
+    )
     workers = case_workers_of(user=request.user)
     initial = {
         "version": case.version,
@@ -195,9 +201,7 @@ def case_edit(request, case_id: int):
 
 @login_required
 def case_close(request, case_id: int):
-    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change")
-    if not permissions.can_close_case(request.user, case):
-        raise Http404
+    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change", allow=permissions.can_close_case)
     form = CaseCloseForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,10 +221,13 @@ def case_close(request, case_id: int):
 @login_required
 @require_POST
 def case_status(request, case_id: int, transition: str):
-    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change")
+    allow = {"reopen": permissions.can_close_case, "activate": permissions.can_change_case}.get(transition)
     service = {"reopen": services.case_reopen, "activate": services.case_activate}.get(transition)
+    if service is None:
+        raise Http404
+    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change", allow=allow)
     form = VersionForm(request.POST)
-    if service is None or not form.is_valid():
+    if not form.is_valid():
         raise Http404
     try:
         service(actor=request.user, case=case, version=form.cleaned_data["version"])
@@ -240,7 +247,7 @@ def case_status(request, case_id: int, transition: str):
 def note_add(request, case_id: int):
     case = selectors.case_get_for(user=request.user, case_id=case_id, scope=Scope.COLLABORATE, action="create")
     readable = selectors.note_categories_for(user=request.user, case=case)
-    writable = [c for c in readable if permissions.can_add_note(request.user, case, c, case.permissions)]
+    writable = [c for c in readable if permissions.can_add_note(request.user, case, c)]
     if not writable:
         raise Http404
     form = NoteForm(request.POST, categories=writable)
@@ -260,8 +267,7 @@ def note_add(request, case_id: int):
 @login_required
 def person_detail(request, person_id: int):
     person = selectors.person_get_for(user=request.user, person_id=person_id)
-    owned = person.owner_agency_id in {a.pk for a in case_agencies_of(request.user)}
-    can_reveal = person.is_pseudonymous and owned and request.user.has_perm("cases.change_person")
+    can_reveal = person.is_pseudonymous and permissions.can_manage_person(request.user, person, "cases.change_person")
     reveal_form = RevealNameForm(request.POST or None) if can_reveal else None
     if request.method == "POST":
         if reveal_form is None:
@@ -276,10 +282,8 @@ def person_detail(request, person_id: int):
                 return redirect("cases:person", person.pk)
     context = {
         "person": person,
-        "cases": list(
-            selectors.cases_visible_to(user=request.user).filter(person=person).select_related("owner_agency")
-        ),
-        "can_manage_consent": owned and request.user.has_perm("cases.manage_consent"),
+        "cases": selectors.cases_of_person_for(user=request.user, person=person),
+        "can_manage_consent": permissions.can_manage_person(request.user, person),
         "reveal_form": reveal_form,
     }
     return render(request, "cases/person_detail.html", context)

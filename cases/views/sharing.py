@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.selectors import case_agencies_of
 from notlagen.permissions import role_required
 
 from .. import grants, permissions, selectors
@@ -32,10 +31,9 @@ from ._helpers import apply_errors
 
 
 def _case_for_grant_management(request, case_id):
-    case = selectors.case_get_for(user=request.user, case_id=case_id, action="view")
-    if not permissions.can_manage_grants(request.user, case):
-        raise Http404
-    return case
+    return selectors.case_get_for(
+        user=request.user, case_id=case_id, action="view", allow=permissions.can_manage_grants
+    )
 
 
 def _usable_consents(person):
@@ -98,8 +96,7 @@ def grant_revoke(request, case_id: int, grant_id: int):
 
 def _person_for_consent(request, person_id):
     person = selectors.person_get_for(user=request.user, person_id=person_id)
-    own_ids = {a.pk for a in case_agencies_of(request.user)}
-    if person.owner_agency_id not in own_ids or not request.user.has_perm("cases.manage_consent"):
+    if not permissions.can_manage_person(request.user, person):
         raise Http404
     return person
 
@@ -132,7 +129,7 @@ def person_consents(request, person_id: int):
         "form": form,
         "consents": list(selectors.consents_of_person(person=person)),
         "withdraw_form": WithdrawForm(),
-        "cases": list(selectors.cases_visible_to(user=request.user).filter(person=person).only("pk", "reference")),
+        "cases": selectors.cases_of_person_for(user=request.user, person=person),
     }
     return render(request, "cases/person_consents.html", context)
 
@@ -167,7 +164,7 @@ def access_requests(request):
     context = {
         "incoming": incoming,
         "outgoing": outgoing,
-        "can_decide": request.user.has_perm("cases.decide_access_requests"),
+        "can_decide": permissions.decides_access_requests_somewhere(request.user),
     }
     return render(request, "cases/access_requests.html", context)
 
@@ -206,7 +203,7 @@ def access_request_decide(request, request_id: int):
 @role_required(*ACCESS_REQUEST_ROLES)
 def access_request_from_match(request, token: str):
     """Ask for access to a record found by the duplicate check, without learning anything of it."""
-    case, agency = case_for_match_token(token)
+    case, agency = case_for_match_token(token, user=request.user)
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,7 +222,7 @@ def access_request_from_match(request, token: str):
 
 @role_required("social_worker", "team_lead", "partner_staff")
 def break_glass(request, token: str):
-    case, agency = case_for_match_token(token)
+    case, agency = case_for_match_token(token, user=request.user)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
