@@ -195,7 +195,7 @@ def run(repeat: int) -> dict:
     from cases.access_sync import permission_ids
     from cases.models import Case, CaseGroupObjectPermission
     from cases.scopes import PERM_BASIC
-    from cases.selectors import case_permissions_of, cases_visible_to, visible_case_count
+    from cases.selectors import CASE_LIST_FIELDS, case_permissions_of, cases_visible_to, visible_case_count
 
     jobcenter = Agency.objects.get(name="Bench-Träger 000")
     user = User.objects.filter(memberships__agency=jobcenter).first()
@@ -208,7 +208,7 @@ def run(repeat: int) -> dict:
     perm_id = permission_ids()[PERM_BASIC]
 
     def ours_page():
-        return list(cases_visible_to(user=user).select_related("person")[:50])
+        return list(cases_visible_to(user=user).select_related("person").only(*CASE_LIST_FIELDS)[:50])
 
     def ours_count():
         return visible_case_count(user=user)
@@ -228,7 +228,7 @@ def run(repeat: int) -> dict:
                 with_superuser=False,
                 accept_global_perms=False,
             )
-            return list(qs.select_related("person").order_by("-updated_at", "-pk")[:50])
+            return list(qs.select_related("person").only(*CASE_LIST_FIELDS).order_by("-updated_at", "-pk")[:50])
         finally:
             del CaseGroupObjectPermission.enabled
 
@@ -258,7 +258,8 @@ def run(repeat: int) -> dict:
             del CaseGroupObjectPermission.enabled
 
     floor_list_sql = (
-        "SELECT c.*, p.* "
+        "SELECT c.id, c.reference, c.title, c.status, c.updated_at, c.person_id, c.owner_agency_id, "
+        "c.district_id, p.id, p.given_name, p.family_name, p.alias "
         "FROM cases_casegroupobjectpermission g JOIN cases_case c ON c.id = g.content_object_id "
         "JOIN cases_person p ON p.id = c.person_id "
         "WHERE g.group_id = %s AND g.permission_id = %s "
