@@ -1,8 +1,8 @@
 """The hook every read, change and refusal of personal data goes through.
 
-Selectors and services call these functions; today they write a structured line to the
-"notlagen.access" logger, and the access-log capability connects its tamper-evident store to
-the same signals. One mechanism, so no path can forget to report."""
+Selectors and services call these functions; audit.receivers stores every event in the
+tamper-evident access log (in the caller's transaction). One mechanism, so no path can forget
+to report."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def report(
         "outcome": outcome,
     }
     access_event.send(sender=object_type, **payload)
-    logger.info(
+    logger.debug(
         "%s %s %s ids=%s cases=%s by=%s basis=%s",
         outcome,
         action,

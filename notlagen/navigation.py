@@ -30,6 +30,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "home"),
     NavItem(_("Cases"), "cases:list", roles=frozenset(_CASE_ROLES)),
     NavItem(_("Access requests"), "cases:access_requests", roles=frozenset(_CASE_ROLES)),
+    NavItem(_("Access log"), "audit:search", roles=frozenset({Role.AUDITOR})),
+    NavItem(_("Reviews"), "audit:reviews", roles=frozenset({Role.AUDITOR})),
     NavItem(_("Notifications"), "notifications:inbox", counter="unread_notifications"),
     NavItem(_("Delivery failures"), "notifications:dead_letters", roles=frozenset({Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMINISTRATOR}), staff_only=True),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "notifications",
+    "audit",
     "fixtures",
 ]
 
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "notlagen.middleware.RequestIdMiddleware",
+    "audit.context.AccessContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "notlagen.middleware.LanguageMiddleware",

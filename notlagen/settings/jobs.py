@@ -1,7 +1,7 @@
 """Celery (broker, beat schedule), outgoing mail and the notification outbox."""
 
 from .base import VAR_DIR
-from .env import MODE, env_email, env_int, env_str
+from .env import MODE, env_bool, env_email, env_int, env_str
 
 # Embedded default: kombu's filesystem transport, a broker without a server (demo, development).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://", required_in_production=True)
@@ -75,3 +75,23 @@ CELERY_BEAT_SCHEDULE["access-grants-expire"] = {
     "task": "cases.tasks.expire_grants",
     "schedule": float(env_int("GRANT_EXPIRY_SWEEP_SECONDS", 300, minimum=10)),
 }
+
+# Access log (audit): retention, sealing, review and alert rules.
+ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 2, minimum=1)
+ACCESS_LOG_SEAL_SETTLE_SECONDS = env_int("ACCESS_LOG_SEAL_SETTLE_SECONDS", 60, minimum=0)
+DENIED_BURST_THRESHOLD = env_int("DENIED_BURST_THRESHOLD", 20, minimum=1)
+AUDIT_BULK_EXPORT_ROWS = env_int("AUDIT_BULK_EXPORT_ROWS", 1000, minimum=1)
+AUDIT_OFFICE_HOURS = (env_int("AUDIT_OFFICE_HOURS_START", 7), env_int("AUDIT_OFFICE_HOURS_END", 19))
+AUDIT_ALERTS = {
+    "break_glass": env_bool("AUDIT_ALERT_BREAK_GLASS", True),
+    "denied_burst": env_bool("AUDIT_ALERT_DENIED_BURST", True),
+    "bulk_export": env_bool("AUDIT_ALERT_BULK_EXPORT", True),
+    "outside_hours": env_bool("AUDIT_ALERT_OUTSIDE_HOURS", True),
+}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "access-log-seal": {"task": "audit.tasks.seal_access_log", "schedule": 60.0},
+        "access-log-bursts": {"task": "audit.tasks.detect_denied_bursts", "schedule": 300.0},
+        "access-log-retention": {"task": "audit.tasks.apply_retention", "schedule": 86400.0},
+    }
+)

@@ -1,0 +1,64 @@
+"""Where an access happens (channel, request id, client address, user agent), carried in a
+context variable so the writer can fill it in without every caller passing it along."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    channel: str = "command"
+    request_id: str = ""
+    client_address: str | None = None
+    user_agent: str = ""
+
+
+_current: ContextVar[AccessContext | None] = ContextVar("notlagen_access_context", default=None)
+
+
+def current() -> AccessContext:
+    return _current.get() or AccessContext()
+
+
+def activate(context: AccessContext):
+    return _current.set(context)
+
+
+def reset(token) -> None:
+    _current.reset(token)
+
+
+def _client_address(request) -> str | None:
+    # Behind TRUSTED_PROXY_COUNT proxies the client is that many hops back in X-Forwarded-For.
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AccessContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        channel = (
+            "admin" if request.path.startswith("/verwaltung/") else "api" if request.path.startswith("/api/") else "web"
+        )
+        token = activate(
+            AccessContext(
+                channel=channel,
+                request_id=getattr(request, "request_id", ""),
+                client_address=_client_address(request),
+                user_agent=request.headers.get("User-Agent", "")[:300],
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset(token)

@@ -1,0 +1,55 @@
+"""Search of the access log (django-filter). Validates dates and ranges with German messages."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+from .models import AccessLogEntry
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AccessLogFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("since"), data.get("until")
+        if start and end and start > end:
+            self.add_error("until", _("The end of the period lies before its start."))
+        return data
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    person = django_filters.NumberFilter(label=_("Person (number)"), method="filter_person", min_value=1)
+    case = django_filters.CharFilter(label=_("Case (number or case reference)"), method="filter_case")
+    actor = django_filters.CharFilter(label=_("Actor (user name)"), field_name="actor_name", lookup_expr="iexact")
+    agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All"))
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessLogEntry.Action.choices, empty_label=_("All"))
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=AccessLogEntry.Channel.choices, empty_label=_("All")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=AccessLogEntry.Outcome.choices, empty_label=_("All")
+    )
+    since = django_filters.DateFilter(label=_("From"), field_name="time", lookup_expr="date__gte", widget=DATE_INPUT)
+    until = django_filters.DateFilter(label=_("Until"), field_name="time", lookup_expr="date__lte", widget=DATE_INPUT)
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ["person", "case", "actor", "agency", "action", "channel", "outcome", "since", "until"]
+        form = AccessLogFilterForm
+
+    def filter_person(self, queryset, name, value):
+        return queryset.filter(subjects__kind="person", subjects__ref_id=value)
+
+    def filter_case(self, queryset, name, value):
+        from cases.models import Case
+
+        value = value.strip()
+        case_id = (
+            int(value) if value.isdigit() else Case.objects.filter(reference=value).values_list("pk", flat=True).first()
+        )
+        if case_id is None:
+            return queryset.none()
+        return queryset.filter(subjects__kind="case", subjects__ref_id=case_id)

@@ -1,0 +1,222 @@
+"""Access log entries (§ 67 ff. SGB X, GDPR Art. 5(2), 30, 32).
+
+Entries are append-only: the model and its queryset refuse to change or delete them, and a
+PostgreSQL trigger refuses UPDATE and DELETE for the application's role (retention is the one
+deletion path, see audit.retention). A beat job chains the entries in id order with SHA-256
+(AccessLogChain) and closes each run with a seal, so a changed, removed or inserted entry is
+found by `manage.py verify_access_log`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an access-log entry."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access-log entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Access-log entries cannot be deleted (only by the retention job).")
+
+
+class AccessLogEntry(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", _("View")
+        LIST = "list", _("List")
+        SEARCH = "search", _("Search")
+        CREATE = "create", _("Create")
+        CHANGE = "change", _("Change")
+        DELETE = "delete", _("Delete")
+        EXPORT = "export", _("Export")
+        PRINT = "print", _("Print")
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOGOUT = "logout", _("Logout")
+        GRANT = "grant", _("Grant")
+        REVOKE = "revoke", _("Revoke")
+        EXPIRE = "expire", _("Expiry")
+        CONSENT_GIVEN = "consent_given", _("Consent given")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+        ACCESS_REQUEST = "access_request", _("Access request")
+        BREAK_GLASS = "break_glass", _("Break-glass")
+        RETENTION = "retention", _("Retention deletion")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        API = "api", _("API")
+        ADMIN = "admin", _("Admin")
+        JOB = "job", _("Job")
+        COMMAND = "command", _("Command")
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed")
+        DENIED = "denied", _("Denied")
+
+    time = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=30, blank=True)
+    object_ids = models.JSONField(_("object ids"), default=list, blank=True)
+    basis = models.CharField(_("right used"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose or reason"), max_length=300, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access-log entries")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["actor", "-time"], name="accesslog_actor_time"),
+            models.Index(fields=["agency", "-time"], name="accesslog_agency_time"),
+            models.Index(fields=["action", "-time"], name="accesslog_action_time"),
+            models.Index(fields=["outcome", "-time"], name="accesslog_outcome_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Access-log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access-log entries cannot be deleted (only by the retention job).")
+
+
+class AccessLogSubject(models.Model):
+    """Which case or person an entry concerns: one row per reference, indexed for the search
+    "who accessed this person / this case"."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("Case")
+        PERSON = "person", _("Person")
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    ref_id = models.BigIntegerField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "ref_id", "-entry"], name="accesslogsubject_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ref_id}"
+
+
+class AccessLogChain(models.Model):
+    """The hash chain: for each sealed entry, SHA-256 over the previous link and the entry."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+    digest = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.digest[:12]}"
+
+
+class AccessLogSeal(models.Model):
+    """One sealing run: the entries from..to and the chain's head after them."""
+
+    first_entry_id = models.BigIntegerField()
+    last_entry_id = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+    # The chain's head before and after this run: verification can start at any seal, also
+    # after retention removed the older ones.
+    previous_head = models.CharField(max_length=64)
+    head = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_entry_id"]
+
+    def __str__(self) -> str:
+        return f"seal {self.first_entry_id}–{self.last_entry_id}"
+
+
+class Verification(models.Model):
+    """The result of one integrity check, shown in the auditors' workspace."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entries_checked = models.PositiveBigIntegerField(default=0)
+    ok = models.BooleanField(default=False)
+    finding = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"verification {self.started_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'finding'}"
+
+
+class Review(models.Model):
+    """An auditor's verdict on a break-glass access or a burst of denied attempts."""
+
+    class Kind(models.TextChoices):
+        BREAK_GLASS = "break_glass", _("Break-glass access")
+        DENIED_BURST = "denied_burst", _("Burst of denied attempts")
+
+    class Verdict(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified")
+        NOT_JUSTIFIED = "not_justified", _("Not justified")
+        REFERRED = "referred", _("Referred")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
+    )
+    grant = models.OneToOneField(
+        "cases.AccessGrant", null=True, blank=True, on_delete=models.PROTECT, related_name="review"
+    )
+    window_start = models.DateTimeField(_("from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("until"), null=True, blank=True)
+    denied_count = models.PositiveIntegerField(_("denied attempts"), default=0)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["verdict", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "window_start"],
+                condition=models.Q(kind="denied_burst"),
+                name="review_one_burst_per_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.actor}"

@@ -1,0 +1,157 @@
+"""Tamper evidence: a SHA-256 chain over the entries in id order, written by one sealer.
+
+Writers never wait for a lock: they only insert. The sealer (a beat job) takes the entries
+that have settled (older than SEAL_SETTLE_SECONDS, so transactions still open have committed),
+extends the chain by one link per entry and closes the run with a seal. Verification recomputes
+the chain and names the first entry that was changed, removed or inserted out of order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AccessLogChain, AccessLogEntry, AccessLogSeal
+
+GENESIS = "0" * 64
+_SEALER_LOCK = 7_310_001  # PostgreSQL advisory lock key: one sealer at a time
+
+
+def canonical(entry: AccessLogEntry, subjects: list[tuple[str, int]]) -> bytes:
+    """The bytes an entry's link covers: every field, in a fixed order and format."""
+    return json.dumps(
+        [
+            entry.pk,
+            entry.time.isoformat(),
+            entry.actor_id,
+            entry.actor_name,
+            entry.agency_id,
+            entry.action,
+            entry.object_type,
+            entry.object_ids,
+            entry.basis,
+            entry.purpose,
+            entry.channel,
+            entry.request_id,
+            entry.client_address,
+            entry.user_agent,
+            entry.outcome,
+            sorted(subjects),
+        ],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+
+
+def link(previous: str, entry: AccessLogEntry, subjects: list[tuple[str, int]]) -> str:
+    return hashlib.sha256(previous.encode() + canonical(entry, subjects)).hexdigest()
+
+
+def _subjects_of(entry_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    from .models import AccessLogSubject
+
+    result: dict[int, list[tuple[str, int]]] = {}
+    for entry_id, kind, ref_id in AccessLogSubject.objects.filter(entry_id__in=entry_ids).values_list(
+        "entry_id", "kind", "ref_id"
+    ):
+        result.setdefault(entry_id, []).append((kind, ref_id))
+    return result
+
+
+def seal_pending(*, batch: int = 20_000) -> AccessLogSeal | None:
+    """Chain and seal the settled entries after the last seal (one batch)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEALER_LOCK])
+        last = AccessLogSeal.objects.order_by("-last_entry_id").first()
+        previous = last.head if last else GENESIS
+        after = last.last_entry_id if last else 0
+        settled = timezone.now() - timedelta(seconds=settings.ACCESS_LOG_SEAL_SETTLE_SECONDS)
+        entries = list(AccessLogEntry.objects.filter(id__gt=after, time__lte=settled).order_by("id")[:batch])
+        if not entries:
+            return None
+        subjects = _subjects_of([e.pk for e in entries])
+        head, links = previous, []
+        for entry in entries:
+            head = link(head, entry, subjects.get(entry.pk, []))
+            links.append(AccessLogChain(entry_id=entry.pk, digest=head))
+        AccessLogChain.objects.bulk_create(links)
+        return AccessLogSeal.objects.create(
+            first_entry_id=entries[0].pk,
+            last_entry_id=entries[-1].pk,
+            count=len(entries),
+            previous_head=previous,
+            head=head,
+        )
+
+
+@dataclass
+class VerificationResult:
+    ok: bool
+    entries_checked: int
+    finding: str = ""
+    entry_id: int | None = None
+
+
+def verify(*, first_id: int | None = None, last_id: int | None = None, chunk: int = 10_000) -> VerificationResult:
+    """Recompute the chain over the sealed entries (optionally only seals touching a range)."""
+    seals = AccessLogSeal.objects.order_by("first_entry_id")
+    if first_id is not None:
+        seals = seals.filter(last_entry_id__gte=first_id)
+    if last_id is not None:
+        seals = seals.filter(first_entry_id__lte=last_id)
+    checked = 0
+    expected_previous = None
+    for seal in seals.iterator():
+        if expected_previous is not None and seal.previous_head != expected_previous:
+            return VerificationResult(
+                False, checked, f"seal {seal.pk} does not continue the chain", seal.first_entry_id
+            )
+        head = seal.previous_head
+        cursor_id = seal.first_entry_id - 1
+        while cursor_id < seal.last_entry_id:
+            links = list(
+                AccessLogChain.objects.filter(entry_id__gt=cursor_id, entry_id__lte=seal.last_entry_id).order_by(
+                    "entry_id"
+                )[:chunk]
+            )
+            if not links:
+                break
+            ids = [ln.entry_id for ln in links]
+            entries = {e.pk: e for e in AccessLogEntry.objects.filter(id__gt=cursor_id, id__lte=ids[-1])}
+            subjects = _subjects_of(list(entries))
+            for entry_id in sorted(set(entries) - set(ids)):
+                return VerificationResult(False, checked, f"entry {entry_id} was inserted out of order", entry_id)
+            for ln in links:
+                entry = entries.get(ln.entry_id)
+                if entry is None:
+                    return VerificationResult(False, checked, f"entry {ln.entry_id} was removed", ln.entry_id)
+                head = link(head, entry, subjects.get(entry.pk, []))
+                if head != ln.digest:
+                    return VerificationResult(False, checked, f"entry {ln.entry_id} was changed", ln.entry_id)
+                checked += 1
+            cursor_id = ids[-1]
+        if head != seal.head:
+            return VerificationResult(False, checked, f"seal {seal.pk} does not match its entries", seal.last_entry_id)
+        expected_previous = seal.head
+    last_sealed = AccessLogSeal.objects.order_by("-last_entry_id").values_list("last_entry_id", flat=True).first()
+    if last_sealed is not None and last_id is None:
+        # An entry below the sealed horizon without a link was slipped in later.
+        chained = AccessLogChain.objects.filter(entry_id__lte=last_sealed).values("entry_id")
+        sneaked = (
+            AccessLogEntry.objects.filter(id__lte=last_sealed)
+            .exclude(id__in=chained)
+            .filter(id__gte=seals.values_list("first_entry_id", flat=True).first() or 0)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if sneaked is not None:
+            return VerificationResult(False, checked, f"entry {sneaked} was inserted out of order", sneaked)
+    return VerificationResult(True, checked)

@@ -1,0 +1,27 @@
+"""Reads of the access log for auditors: log metadata only, never case content."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import AccessLogEntry
+
+PAGE_SIZE = 50
+
+
+def entries_page(queryset: QuerySet[AccessLogEntry], *, before: int | None) -> tuple[list[AccessLogEntry], int | None]:
+    """Keyset pagination (newest first): fast on tens of millions of rows, no total count."""
+    if before:
+        queryset = queryset.filter(id__lt=before)
+    rows = list(queryset.select_related("agency").order_by("-id")[: PAGE_SIZE + 1])
+    more = rows[PAGE_SIZE].pk if len(rows) > PAGE_SIZE else None
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[-1].pk if more else None)
+
+
+def person_history(*, person_id: int) -> QuerySet[AccessLogEntry]:
+    return (
+        AccessLogEntry.objects.filter(subjects__kind="person", subjects__ref_id=person_id)
+        .select_related("agency")
+        .order_by("time", "id")
+    )

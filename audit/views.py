@@ -1,0 +1,195 @@
+"""The auditors' workspace (Revision / Datenschutz): search, entry detail, CSV export, a
+person's access history, the review queue and the integrity check. Auditors only, with their
+second factor; everything here is log metadata, never case content."""
+
+import csv
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.roles import Role
+from notlagen import access_events
+from notlagen.permissions import role_required
+
+from . import review, selectors, verification
+from .filters import AccessLogFilter
+from .forms import ReviewForm
+from .models import AccessLogEntry, Review
+
+
+def auditor_view(view):
+    @role_required(Role.AUDITOR)
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_verified() and not settings.DEMO_RELAX_SECOND_FACTOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _filtered(request):
+    filterset = AccessLogFilter(request.GET or None, queryset=AccessLogEntry.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, AccessLogEntry.objects.none()
+    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset).distinct()
+
+
+@auditor_view
+def search(request):
+    filterset, queryset = _filtered(request)
+    before = request.GET.get("vor")
+    rows, next_before = selectors.entries_page(queryset, before=int(before) if (before or "").isdigit() else None)
+    query = request.GET.copy()
+    query.pop("vor", None)
+    access_events.report(actor=request.user, action="search", object_type="access_log", object_ids=[r.pk for r in rows])
+    context = {
+        "filter": filterset,
+        "rows": rows,
+        "next_before": next_before,
+        "query": query.urlencode(),
+        "last_verification": verification.latest(),
+    }
+    return render(request, "audit/search.html", context)
+
+
+@auditor_view
+def entry_detail(request, entry_id: int):
+    entry = get_object_or_404(AccessLogEntry.objects.select_related("agency").prefetch_related("subjects"), pk=entry_id)
+    access_events.report(actor=request.user, action="view", object_type="access_log", object_ids=[entry.pk])
+    return render(request, "audit/entry_detail.html", {"entry": entry})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = [
+    "id",
+    "time",
+    "actor",
+    "agency",
+    "action",
+    "object_type",
+    "object_ids",
+    "right_used",
+    "purpose",
+    "channel",
+    "request_id",
+    "client_address",
+    "outcome",
+]
+
+
+def _csv_rows(queryset):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for e in (
+        queryset.order_by("id")
+        .values_list(
+            "id",
+            "time",
+            "actor_name",
+            "agency__name",
+            "action",
+            "object_type",
+            "object_ids",
+            "basis",
+            "purpose",
+            "channel",
+            "request_id",
+            "client_address",
+            "outcome",
+        )
+        .iterator(chunk_size=5000)
+    ):
+        row = list(e)
+        row[1] = row[1].isoformat()
+        row[6] = " ".join(map(str, row[6] or []))
+        yield writer.writerow(row)
+
+
+@auditor_view
+def export_csv(request):
+    filterset, queryset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{request.path.rsplit('/', 2)[0]}/?{request.GET.urlencode()}")
+    # The export itself is an access to the log and is logged (with its filters, not its rows).
+    access_events.report(
+        actor=request.user, action="export", object_type="access_log", purpose=request.GET.urlencode()[:300]
+    )
+    response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="zugriffsprotokoll-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+@auditor_view
+def person_report(request, person_id: int):
+    entries = list(selectors.person_history(person_id=person_id)[:5000])
+    access_events.report(
+        actor=request.user,
+        action="print",
+        object_type="access_log",
+        person_ids=[person_id],
+        purpose="GDPR Art. 15 report",
+    )
+    context = {"person_id": person_id, "entries": entries, "now": timezone.now(), "truncated": len(entries) == 5000}
+    return render(request, "audit/person_report.html", context)
+
+
+@auditor_view
+def reviews(request):
+    queue = list(review.pending_reviews()[:200])
+    return render(request, "audit/reviews.html", {"reviews": queue})
+
+
+@auditor_view
+def review_detail(request, review_id: int):
+    item = get_object_or_404(review.pending_reviews(), pk=review_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from django.core.exceptions import ValidationError
+
+        try:
+            review.review_decide(
+                actor=request.user,
+                review=item,
+                verdict=form.cleaned_data["verdict"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The verdict has been saved."))
+            return redirect("audit:reviews")
+    related = AccessLogEntry.objects.filter(actor=item.actor).order_by("-id")
+    if item.kind == Review.Kind.DENIED_BURST:
+        related = related.filter(outcome="denied", time__gte=item.window_start, time__lte=item.window_end)
+    elif item.grant_id:
+        related = related.filter(subjects__kind="case", subjects__ref_id=item.grant.case_id)
+    return render(request, "audit/review_detail.html", {"review": item, "form": form, "related": list(related[:50])})
+
+
+@auditor_view
+def integrity(request):
+    return render(
+        request, "audit/integrity.html", {"verifications": list(verification.Verification.objects.all()[:20])}
+    )
+
+
+@auditor_view
+@require_POST
+def integrity_start(request):
+    from .tasks import verify_access_log_task
+
+    verify_access_log_task.delay(request.user.pk)
+    messages.info(request, _("The check has started. Its result appears here when it is done."))
+    return redirect("audit:integrity")
