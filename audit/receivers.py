@@ -80,7 +80,7 @@ def record_admin_action(sender, instance, created, **kwargs):
             actor=instance.user,
             action=_ADMIN_ACTIONS.get(instance.action_flag, "change"),
             object_type=f"admin:{instance.content_type.model}" if instance.content_type_id else "admin",
-            object_ids=[int(instance.object_id)] if (instance.object_id or "").isdigit() else [],
+            object_ids=[int(instance.object_id)] if str(instance.object_id or "").isdigit() else [],
             purpose=instance.get_change_message()[:300],
         )
 
