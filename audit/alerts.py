@@ -34,9 +34,18 @@ def outside_office_hours(moment=None) -> bool:
     return local.weekday() >= 5 or not (start <= local.hour < end)
 
 
+_alerted: set[tuple[str, str, object]] = set()
+
+
 def alert_once_today(kind: str, subject, reference: str) -> None:
-    """At most one alert of a kind per reference (e.g. an actor) and day."""
+    """At most one alert of a kind per reference (e.g. an actor) and day. Remembered in the
+    process too, so a night shift's every click does not ask the database again."""
     today = timezone.localdate()
-    if Notification.objects.filter(kind=kind, reference=reference, created_at__date=today).exists():
+    key = (kind, reference, today)
+    if key in _alerted:
         return
-    alert(kind, subject, reference)
+    if not Notification.objects.filter(kind=kind, reference=reference, created_at__date=today).exists():
+        alert(kind, subject, reference)
+    if len(_alerted) > 10_000:
+        _alerted.clear()
+    _alerted.add(key)

@@ -18,6 +18,12 @@ class AccessContext:
 
 
 _current: ContextVar[AccessContext | None] = ContextVar("notlagen_access_context", default=None)
+_buffer: ContextVar[list | None] = ContextVar("notlagen_access_buffer", default=None)
+
+
+def buffer() -> list | None:
+    """The current request's unwritten entries, or None outside a request."""
+    return _buffer.get()
 
 
 def current() -> AccessContext:
@@ -58,7 +64,15 @@ class AccessContextMiddleware:
                 user_agent=request.headers.get("User-Agent", "")[:300],
             )
         )
+        pending: list = []
+        buffer_token = _buffer.set(pending)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
+            _buffer.reset(buffer_token)
             reset(token)
+            # Written even when the view failed: a refusal (404) is an event too.
+            from .writer import save
+
+            save(pending)
+        return response

@@ -23,7 +23,7 @@ class AccessLogFilterForm(forms.Form):
 class AccessLogFilter(django_filters.FilterSet):
     person = django_filters.NumberFilter(label=_("Person (number)"), method="filter_person", min_value=1)
     case = django_filters.CharFilter(label=_("Case (number or case reference)"), method="filter_case")
-    actor = django_filters.CharFilter(label=_("Actor (user name)"), field_name="actor_name", lookup_expr="iexact")
+    actor = django_filters.CharFilter(label=_("Actor (user name)"), field_name="actor_name", lookup_expr="exact")
     agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All"))
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessLogEntry.Action.choices, empty_label=_("All"))
     channel = django_filters.ChoiceFilter(

@@ -16,13 +16,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AccessLogChain, AccessLogEntry, AccessLogSeal
+from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, AccessLogSubject
 
 GENESIS = "0" * 64
 _SEALER_LOCK = 7_310_001  # PostgreSQL advisory lock key: one sealer at a time
 
 
-def canonical(entry: AccessLogEntry, subjects: list[tuple[str, int]]) -> bytes:
+def canonical(entry: AccessLogEntry) -> bytes:
     """The bytes an entry's link covers: every field, in a fixed order and format."""
     return json.dumps(
         [
@@ -41,26 +41,27 @@ def canonical(entry: AccessLogEntry, subjects: list[tuple[str, int]]) -> bytes:
             entry.client_address,
             entry.user_agent,
             entry.outcome,
-            sorted(subjects),
+            entry.case_ids,
+            entry.person_ids,
         ],
         separators=(",", ":"),
         ensure_ascii=False,
     ).encode()
 
 
-def link(previous: str, entry: AccessLogEntry, subjects: list[tuple[str, int]]) -> str:
-    return hashlib.sha256(previous.encode() + canonical(entry, subjects)).hexdigest()
+def link(previous: str, entry: AccessLogEntry) -> str:
+    return hashlib.sha256(previous.encode() + canonical(entry)).hexdigest()
 
 
-def _subjects_of(entry_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
-    from .models import AccessLogSubject
-
-    result: dict[int, list[tuple[str, int]]] = {}
-    for entry_id, kind, ref_id in AccessLogSubject.objects.filter(entry_id__in=entry_ids).values_list(
-        "entry_id", "kind", "ref_id"
-    ):
-        result.setdefault(entry_id, []).append((kind, ref_id))
-    return result
+def _index_subjects(entries: list[AccessLogEntry]) -> None:
+    """Fill the person/case search index for a sealed batch, sorted so the index grows in order."""
+    rows = sorted(
+        {("case", ref, e.pk) for e in entries for ref in e.case_ids}
+        | {("person", ref, e.pk) for e in entries for ref in e.person_ids}
+    )
+    AccessLogSubject.objects.bulk_create(
+        [AccessLogSubject(entry_id=entry_id, kind=kind, ref_id=ref) for kind, ref, entry_id in rows], batch_size=5000
+    )
 
 
 def seal_pending(*, batch: int = 20_000) -> AccessLogSeal | None:
@@ -76,12 +77,12 @@ def seal_pending(*, batch: int = 20_000) -> AccessLogSeal | None:
         entries = list(AccessLogEntry.objects.filter(id__gt=after, time__lte=settled).order_by("id")[:batch])
         if not entries:
             return None
-        subjects = _subjects_of([e.pk for e in entries])
         head, links = previous, []
         for entry in entries:
-            head = link(head, entry, subjects.get(entry.pk, []))
+            head = link(head, entry)
             links.append(AccessLogChain(entry_id=entry.pk, digest=head))
         AccessLogChain.objects.bulk_create(links)
+        _index_subjects(entries)
         return AccessLogSeal.objects.create(
             first_entry_id=entries[0].pk,
             last_entry_id=entries[-1].pk,
@@ -125,14 +126,13 @@ def verify(*, first_id: int | None = None, last_id: int | None = None, chunk: in
                 break
             ids = [ln.entry_id for ln in links]
             entries = {e.pk: e for e in AccessLogEntry.objects.filter(id__gt=cursor_id, id__lte=ids[-1])}
-            subjects = _subjects_of(list(entries))
             for entry_id in sorted(set(entries) - set(ids)):
                 return VerificationResult(False, checked, f"entry {entry_id} was inserted out of order", entry_id)
             for ln in links:
                 entry = entries.get(ln.entry_id)
                 if entry is None:
                     return VerificationResult(False, checked, f"entry {ln.entry_id} was removed", ln.entry_id)
-                head = link(head, entry, subjects.get(entry.pk, []))
+                head = link(head, entry)
                 if head != ln.digest:
                     return VerificationResult(False, checked, f"entry {ln.entry_id} was changed", ln.entry_id)
                 checked += 1

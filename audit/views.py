@@ -38,7 +38,9 @@ def _filtered(request):
     filterset = AccessLogFilter(request.GET or None, queryset=AccessLogEntry.objects.all())
     if filterset.is_bound and not filterset.is_valid():
         return filterset, AccessLogEntry.objects.none()
-    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset).distinct()
+    # No DISTINCT: the writer stores each subject once per entry, so subject joins add no duplicates,
+    # and without it the newest-first index order carries the first page.
+    return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
 
 
 @auditor_view
@@ -61,7 +63,7 @@ def search(request):
 
 @auditor_view
 def entry_detail(request, entry_id: int):
-    entry = get_object_or_404(AccessLogEntry.objects.select_related("agency").prefetch_related("subjects"), pk=entry_id)
+    entry = get_object_or_404(AccessLogEntry.objects.select_related("agency"), pk=entry_id)
     access_events.report(actor=request.user, action="view", object_type="access_log", object_ids=[entry.pk])
     return render(request, "audit/entry_detail.html", {"entry": entry})
 
@@ -174,7 +176,7 @@ def review_detail(request, review_id: int):
     if item.kind == Review.Kind.DENIED_BURST:
         related = related.filter(outcome="denied", time__gte=item.window_start, time__lte=item.window_end)
     elif item.grant_id:
-        related = related.filter(subjects__kind="case", subjects__ref_id=item.grant.case_id)
+        related = related.filter(time__gte=item.grant.valid_from, time__lte=item.grant.valid_until)
     return render(request, "audit/review_detail.html", {"review": item, "form": form, "related": list(related[:50])})
 
 

@@ -1,13 +1,18 @@
-"""Writes access-log entries. Called in the transaction of the change it records (services
-report inside their atomic blocks), so a rolled-back change leaves no entry and a committed one
-always has its entry."""
+"""Writes access-log entries.
+
+Inside a transaction (every service that changes data) the entry is written at once, so a
+rolled-back change leaves no entry and a committed one always has its entry. Reads in a web
+request outside a transaction are collected and written together when the request ends, in one
+transaction: one commit per request instead of two per event (see AccessContextMiddleware,
+which fails the request if that write fails, so no page goes out unlogged)."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils import timezone
 
 from . import context
-from .models import AccessLogEntry, AccessLogSubject
+from .models import AccessLogEntry
 
 
 def _agency_of(actor):
@@ -42,6 +47,8 @@ def write(
         action=action,
         object_type=object_type,
         object_ids=[int(i) for i in object_ids if i is not None][:500],
+        case_ids=sorted({int(i) for i in case_ids if i is not None}),
+        person_ids=sorted({int(i) for i in person_ids if i is not None}),
         basis=basis[:200],
         purpose=purpose[:300],
         channel=where.channel,
@@ -50,11 +57,15 @@ def write(
         user_agent=where.user_agent,
         outcome=outcome,
     )
-    entry.save(force_insert=True)
-    subjects = [AccessLogSubject(entry=entry, kind="case", ref_id=i) for i in sorted(set(case_ids)) if i is not None]
-    subjects += [
-        AccessLogSubject(entry=entry, kind="person", ref_id=i) for i in sorted(set(person_ids)) if i is not None
-    ]
-    if subjects:
-        AccessLogSubject.objects.bulk_create(subjects)
+    buffer = context.buffer()
+    if buffer is not None and not connection.in_atomic_block:
+        buffer.append(entry)
+    else:
+        save([entry])
     return entry
+
+
+def save(entries: list[AccessLogEntry]) -> None:
+    """Insert the entries in one statement (one commit for a whole request's reads)."""
+    if entries:
+        AccessLogEntry.objects.bulk_create(entries)

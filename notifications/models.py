@@ -50,6 +50,8 @@ class Notification(models.Model):
             ),
             # The inbox and its unread count.
             models.Index(fields=["recipient", "channel", "status", "read_at"], name="notification_inbox"),
+            # "Alerted already today?" checks of the audit alerts.
+            models.Index(fields=["kind", "reference", "created_at"], name="notification_kind_ref"),
         ]
 
     def __str__(self) -> str:

@@ -6,3 +6,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 eval "$(python scripts/ensure_services.py)"
 python -m bench.notification_latency
 python -m bench.visible_cases "$@"
+python -m bench.access_log

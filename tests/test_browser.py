@@ -196,3 +196,27 @@ def test_social_worker_opens_a_case_and_shares_it(page, demo_world):
     page.get_by_role("button", name="Freigabe erteilen").click()
     expect(page.get_by_text("Die Freigabe wurde erteilt.")).to_be_visible()
     assert_accessible(page, "case-grants")
+
+
+def test_auditor_searches_the_access_log(page, demo_world, settings):
+    from audit.tasks import seal_access_log
+    from cases.models import Person
+
+    person = Person.objects.get(family_name="Nowak")
+    settings.ACCESS_LOG_SEAL_SETTLE_SECONDS = 0
+    seal_access_log()  # the person search covers sealed entries
+    log_in(page, "revision")
+    enrol_second_factor(page)
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Zugriffsprotokoll").click()
+    page.get_by_label("Person (Nummer)").fill(str(person.pk))
+    page.get_by_role("button", name="Suchen").click()
+    expect(page.get_by_role("cell", name="sozialarbeit").first).to_be_visible()
+    assert_accessible(page, "auditor-search")
+    page.get_by_role("link", name="Wer hat auf diese Person zugegriffen? Druckbarer Bericht").click()
+    expect(page.get_by_role("heading", name="Wer hat auf diese Person zugegriffen?")).to_be_visible()
+    assert "Notiztext" not in page.content() and "Frauenhaus" not in page.content()  # no case content
+    assert_accessible(page, "auditor-person-report")
+    page.goto("/revision/pruefungen/")
+    assert_accessible(page, "auditor-reviews")
+    page.goto("/revision/integritaet/")
+    assert_accessible(page, "auditor-integrity")
