@@ -12,7 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from agencies.selectors import case_agencies_of, case_group_ids_of, has_perm_in
+from agencies.selectors import case_agencies_of, case_group_ids_of, has_perm_in, memberships_of
 from notlagen import access_events
 
 from .access_sync import permission_ids
@@ -180,7 +180,7 @@ def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view
         object_ids=[case.pk],
         case_ids=[case.pk],
         person_ids=[case.person_id],
-        basis="owner" if case.is_owned else "grant",
+        basis=_right_used(user, case),
     )
     return case
 
@@ -188,6 +188,22 @@ def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view
 def scopes_of(case: Case) -> set[str]:
     """The scopes the permissions attached by case_get_for amount to."""
     return scopes_from_permissions(case.permissions)
+
+
+def _right_used(user, case: Case) -> str:
+    """For the access log: the role that allowed the access in the owning agency, or the grants."""
+    if case.is_owned:
+        roles = sorted(m.role for m in memberships_of(user) if m.agency_id == case.owner_agency_id)
+        return f"owner:{','.join(roles)}"
+    now = timezone.now()
+    ids = AccessGrant.objects.filter(
+        case=case,
+        grantee_agency_id__in=list(case.agency_permissions),
+        revoked_at__isnull=True,
+        valid_from__lte=now,
+        valid_until__gt=now,
+    ).values_list("pk", flat=True)
+    return "grant:" + ",".join(str(i) for i in ids)
 
 
 def cases_page_for(*, user, queryset: QuerySet[Case], page_number, unfiltered: bool = False) -> object:

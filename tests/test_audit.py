@@ -323,3 +323,17 @@ def test_denied_burst_is_queued(client, world, settings):
     (review,) = detect_denied_bursts()
     assert review.actor == world.users["unrelated"] and review.denied_count == 4
     assert detect_denied_bursts() == []  # once per window
+
+
+def test_entry_names_the_right_used(client, world):
+    from cases.models import AccessGrant
+
+    login(client, world.users["grantee_basic"])
+    response = client.get(f"/faelle/{world.case.pk}/")
+    (entry,) = _entries_of(response).filter(object_type="case")
+    grant = AccessGrant.objects.get(grantee_agency=world.agencies["basic"])
+    assert entry.basis == f"grant:{grant.pk}"
+    client.logout()
+    login(client, world.users["clerk"])
+    response = client.get(f"/faelle/{world.case.pk}/")
+    assert _entries_of(response).filter(object_type="case").get().basis == "owner:clerk"
