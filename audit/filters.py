@@ -1,12 +1,20 @@
 """Search of the access log (django-filter). Validates dates and ranges with German messages."""
 
+from datetime import datetime, time, timedelta
+
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 
 from .models import AccessLogEntry
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,13 +40,20 @@ class AccessLogFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"), choices=AccessLogEntry.Outcome.choices, empty_label=_("All")
     )
-    since = django_filters.DateFilter(label=_("From"), field_name="time", lookup_expr="date__gte", widget=DATE_INPUT)
-    until = django_filters.DateFilter(label=_("Until"), field_name="time", lookup_expr="date__lte", widget=DATE_INPUT)
+    since = django_filters.DateFilter(label=_("From"), method="filter_since", widget=DATE_INPUT)
+    until = django_filters.DateFilter(label=_("Until"), method="filter_until", widget=DATE_INPUT)
 
     class Meta:
         model = AccessLogEntry
         fields = ["person", "case", "actor", "agency", "action", "channel", "outcome", "since", "until"]
         form = AccessLogFilterForm
+
+    # Bounds on the timestamp itself (not its date), so the time index applies.
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(time__gte=_start_of(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(time__lt=_start_of(value + timedelta(days=1)))
 
     def filter_person(self, queryset, name, value):
         return queryset.filter(subjects__kind="person", subjects__ref_id=value)

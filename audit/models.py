@@ -22,8 +22,34 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Access-log entries cannot be deleted (only by the retention job).")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Access-log entries cannot be changed.")
 
-class AccessLogEntry(models.Model):
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise AppendOnlyError("Access-log entries cannot be changed.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once; saving an existing row or deleting one is refused."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Access-log rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access-log rows cannot be deleted (only by the retention job).")
+
+
+class AccessLogEntry(AppendOnlyModel):
     class Action(models.TextChoices):
         VIEW = "view", _("View")
         LIST = "list", _("List")
@@ -88,9 +114,7 @@ class AccessLogEntry(models.Model):
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("access-log entry")
         verbose_name_plural = _("access-log entries")
         ordering = ["-id"]
@@ -105,16 +129,8 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("Access-log entries cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access-log entries cannot be deleted (only by the retention job).")
-
-
-class AccessLogSubject(models.Model):
+class AccessLogSubject(AppendOnlyModel):
     """The search index of "who accessed this person / this case": one row per reference,
     derived from the entries' case_ids and person_ids by the sealer (so a request writes one
     row, not a hundred random index entries). Entries are searchable this way once sealed."""
@@ -127,32 +143,28 @@ class AccessLogSubject(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     ref_id = models.BigIntegerField()
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         indexes = [models.Index(fields=["kind", "ref_id", "-entry"], name="accesslogsubject_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.ref_id}"
 
 
-class AccessLogChain(models.Model):
+class AccessLogChain(AppendOnlyModel):
     """The hash chain: for each sealed entry, SHA-256 over the previous link and the entry."""
 
     entry_id = models.BigIntegerField(primary_key=True)
     digest = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.digest[:12]}"
 
 
-class AccessLogSeal(models.Model):
+class AccessLogSeal(AppendOnlyModel):
     """One sealing run: the entries from..to and the chain's head after them."""
 
-    first_entry_id = models.BigIntegerField()
-    last_entry_id = models.BigIntegerField()
+    first_entry_id = models.BigIntegerField(db_index=True)
+    last_entry_id = models.BigIntegerField(db_index=True)
     count = models.PositiveIntegerField()
     # The chain's head before and after this run: verification can start at any seal, also
     # after retention removed the older ones.
@@ -160,13 +172,24 @@ class AccessLogSeal(models.Model):
     head = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["-last_entry_id"]
 
     def __str__(self) -> str:
         return f"seal {self.first_entry_id}–{self.last_entry_id}"
+
+
+class SealHorizon(models.Model):
+    """Where the sealer may seal up to (PostgreSQL): the highest entry id seen at the previous
+    run and the transaction horizon then. Once every transaction of that moment has ended, all
+    lower ids are committed or gone, so none can turn up behind the seal later."""
+
+    safe_entry_id = models.BigIntegerField(default=0)
+    pending_entry_id = models.BigIntegerField(default=0)
+    pending_xmax = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"safe up to {self.safe_entry_id}"
 
 
 class Verification(models.Model):

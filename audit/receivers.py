@@ -37,10 +37,12 @@ def _alerts_for(entry, *, rows: int) -> None:
 
     from . import alerts
 
+    # Reads of a request are saved when it ends, so the entry may have no id yet: name the request.
+    reference = f"L-{entry.pk}" if entry.pk else entry.request_id
     if entry.action == "break_glass":
-        alerts.alert("audit.break_glass", _("Break-glass access to a case"), f"L-{entry.pk}")
+        alerts.alert("audit.break_glass", _("Break-glass access to a case"), reference)
     elif entry.action == "export" and rows >= settings.AUDIT_BULK_EXPORT_ROWS:
-        alerts.alert("audit.bulk_export", _("Large export of access-log or case data"), f"L-{entry.pk}")
+        alerts.alert("audit.bulk_export", _("Large export of access-log or case data"), reference)
     elif (
         entry.actor_id
         and entry.outcome == "allowed"

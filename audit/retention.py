@@ -26,7 +26,7 @@ def retention_horizon(now: datetime | None = None) -> datetime:
 def apply_retention(*, now: datetime | None = None) -> int:
     horizon = retention_horizon(now)
     # Seals whose every entry is older than the horizon.
-    newest_old = AccessLogEntry.objects.filter(time__lt=horizon).order_by("-id").values_list("id", flat=True).first()
+    newest_old = AccessLogEntry.objects.filter(time__lt=horizon).order_by("-time").values_list("id", flat=True).first()
     if newest_old is None:
         return 0
     seals = AccessLogSeal.objects.filter(last_entry_id__lte=newest_old)

@@ -1,8 +1,9 @@
 """Tamper evidence: a SHA-256 chain over the entries in id order, written by one sealer.
 
-Writers never wait for a lock: they only insert. The sealer (a beat job) takes the entries
-that have settled (older than SEAL_SETTLE_SECONDS, so transactions still open have committed),
-extends the chain by one link per entry and closes the run with a seal. Verification recomputes
+Writers never wait for a lock: they only insert. The sealer (a beat job) seals only up to a safe
+id: on PostgreSQL the highest id it saw at its previous run, once every transaction that was
+open then has ended (so no lower id can still commit behind the seal); it extends the chain by
+one link per entry and closes the run with a seal. Verification recomputes
 the chain and names the first entry that was changed, removed or inserted out of order."""
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Exists, Max, OuterRef
 
-from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, AccessLogSubject
+from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, AccessLogSubject, SealHorizon
 
 GENESIS = "0" * 64
 _SEALER_LOCK = 7_310_001  # PostgreSQL advisory lock key: one sealer at a time
@@ -64,8 +63,29 @@ def _index_subjects(entries: list[AccessLogEntry]) -> None:
     )
 
 
-def seal_pending(*, batch: int = 20_000) -> AccessLogSeal | None:
-    """Chain and seal the settled entries after the last seal (one batch)."""
+def advance_horizon() -> int:
+    """The highest entry id that is safe to seal now (see the module docstring)."""
+    current_max = AccessLogEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    if connection.vendor != "postgresql":
+        return current_max  # SQLite commits one writer at a time: what is visible is final
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+            )
+            xmin, xmax = cursor.fetchone()
+        horizon, _created = SealHorizon.objects.select_for_update().get_or_create(pk=1)
+        if xmin >= horizon.pending_xmax:
+            horizon.safe_entry_id = horizon.pending_entry_id
+            horizon.pending_entry_id, horizon.pending_xmax = current_max, xmax
+            horizon.save()
+        return horizon.safe_entry_id
+
+
+def seal_pending(*, batch: int = 20_000, up_to: int | None = None) -> AccessLogSeal | None:
+    """Chain and seal the entries after the last seal, up to the safe id (one batch)."""
+    up_to = advance_horizon() if up_to is None else up_to
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -73,8 +93,7 @@ def seal_pending(*, batch: int = 20_000) -> AccessLogSeal | None:
         last = AccessLogSeal.objects.order_by("-last_entry_id").first()
         previous = last.head if last else GENESIS
         after = last.last_entry_id if last else 0
-        settled = timezone.now() - timedelta(seconds=settings.ACCESS_LOG_SEAL_SETTLE_SECONDS)
-        entries = list(AccessLogEntry.objects.filter(id__gt=after, time__lte=settled).order_by("id")[:batch])
+        entries = list(AccessLogEntry.objects.filter(id__gt=after, id__lte=up_to).order_by("id")[:batch])
         if not entries:
             return None
         head, links = previous, []
@@ -101,7 +120,17 @@ class VerificationResult:
 
 
 def verify(*, first_id: int | None = None, last_id: int | None = None, chunk: int = 10_000) -> VerificationResult:
-    """Recompute the chain over the sealed entries (optionally only seals touching a range)."""
+    """Recompute the chain over the sealed entries (optionally only seals touching a range), in
+    one consistent snapshot so a concurrent retention run cannot look like tampering."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _verify(first_id=first_id, last_id=last_id, chunk=chunk)
+
+
+def _verify(*, first_id: int | None, last_id: int | None, chunk: int) -> VerificationResult:
     seals = AccessLogSeal.objects.order_by("first_entry_id")
     if first_id is not None:
         seals = seals.filter(last_entry_id__gte=first_id)
@@ -143,11 +172,10 @@ def verify(*, first_id: int | None = None, last_id: int | None = None, chunk: in
     last_sealed = AccessLogSeal.objects.order_by("-last_entry_id").values_list("last_entry_id", flat=True).first()
     if last_sealed is not None and last_id is None:
         # An entry below the sealed horizon without a link was slipped in later.
-        chained = AccessLogChain.objects.filter(entry_id__lte=last_sealed).values("entry_id")
+        first_sealed = seals.values_list("first_entry_id", flat=True).first() or 0
         sneaked = (
-            AccessLogEntry.objects.filter(id__lte=last_sealed)
-            .exclude(id__in=chained)
-            .filter(id__gte=seals.values_list("first_entry_id", flat=True).first() or 0)
+            AccessLogEntry.objects.filter(id__gte=first_sealed, id__lte=last_sealed)
+            .filter(~Exists(AccessLogChain.objects.filter(entry_id=OuterRef("pk"))))
             .order_by("id")
             .values_list("id", flat=True)
             .first()

@@ -19,9 +19,11 @@ def entries_page(queryset: QuerySet[AccessLogEntry], *, before: int | None) -> t
     return rows, (rows[-1].pk if more else None)
 
 
-def person_history(*, person_id: int) -> QuerySet[AccessLogEntry]:
-    return (
+def person_history(*, person_id: int, limit: int = 5000) -> list[AccessLogEntry]:
+    """The person's newest `limit` accesses, in time order for the report."""
+    newest = (
         AccessLogEntry.objects.filter(subjects__kind="person", subjects__ref_id=person_id)
         .select_related("agency")
-        .order_by("time", "id")
+        .order_by("-id")[:limit]
     )
+    return list(reversed(list(newest)))

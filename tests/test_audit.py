@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from audit import retention, sealing
@@ -146,9 +147,10 @@ def test_postgresql_refuses_update_and_delete(world, statement):
         cursor.execute(statement)
 
 
-def _seal_everything(settings):
-    settings.ACCESS_LOG_SEAL_SETTLE_SECONDS = 0
-    while sealing.seal_pending(batch=7):
+def _seal_everything(settings=None):
+    # Inside a test's open transaction the safe horizon cannot pass it; seal what is there.
+    top = AccessLogEntry.objects.aggregate(m=Max("id"))["m"]
+    while sealing.seal_pending(batch=7, up_to=top):
         pass
 
 
@@ -337,3 +339,37 @@ def test_entry_names_the_right_used(client, world):
     login(client, world.users["clerk"])
     response = client.get(f"/faelle/{world.case.pk}/")
     assert _entries_of(response).filter(object_type="case").get().basis == "owner:clerk"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealer_never_seals_past_an_open_transaction():
+    import psycopg
+    from django.conf import settings as django_settings
+
+    from audit import writer
+
+    writer.write(actor=None, actor_name="a", action="view")
+    db = django_settings.DATABASES["default"]
+    other = psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], password=db.get("PASSWORD") or None, dbname=db["NAME"]
+    )
+    try:
+        late_id = other.execute(
+            "INSERT INTO audit_accesslogentry (time, actor_name, action, object_type, object_ids, case_ids, "
+            "person_ids, basis, purpose, channel, request_id, user_agent, outcome) "
+            "VALUES (now(), 'late', 'view', '', '[]', '[]', '[]', '', '', 'job', '', '', 'allowed') RETURNING id"
+        ).fetchone()[0]
+        later = writer.write(actor=None, actor_name="b", action="view")  # a higher id commits first
+        assert later.pk > late_id
+        for _ in range(3):
+            sealing.advance_horizon()
+        assert sealing.advance_horizon() < late_id  # the open transaction holds the horizon back
+        other.commit()
+    finally:
+        other.close()
+    sealing.advance_horizon()
+    top = sealing.advance_horizon()
+    assert top >= later.pk
+    while sealing.seal_pending(up_to=top):
+        pass
+    assert sealing.verify().ok

@@ -78,7 +78,6 @@ CELERY_BEAT_SCHEDULE["access-grants-expire"] = {
 
 # Access log (audit): retention, sealing, review and alert rules.
 ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 2, minimum=1)
-ACCESS_LOG_SEAL_SETTLE_SECONDS = env_int("ACCESS_LOG_SEAL_SETTLE_SECONDS", 60, minimum=0)
 DENIED_BURST_THRESHOLD = env_int("DENIED_BURST_THRESHOLD", 20, minimum=1)
 AUDIT_BULK_EXPORT_ROWS = env_int("AUDIT_BULK_EXPORT_ROWS", 1000, minimum=1)
 AUDIT_OFFICE_HOURS = (env_int("AUDIT_OFFICE_HOURS_START", 7), env_int("AUDIT_OFFICE_HOURS_END", 19))
