@@ -149,6 +149,7 @@ def person_report(request, person_id: int):
 @auditor_view
 def reviews(request):
     queue = list(review.pending_reviews()[:200])
+    access_events.report(actor=request.user, action="list", object_type="review", object_ids=[r.pk for r in queue])
     return render(request, "audit/reviews.html", {"reviews": queue})
 
 
@@ -177,7 +178,15 @@ def review_detail(request, review_id: int):
         related = related.filter(outcome="denied", time__gte=item.window_start, time__lte=item.window_end)
     elif item.grant_id:
         related = related.filter(time__gte=item.grant.valid_from, time__lte=item.grant.valid_until)
-    return render(request, "audit/review_detail.html", {"review": item, "form": form, "related": list(related[:50])})
+    related = list(related[:50])
+    access_events.report(
+        actor=request.user,
+        action="view",
+        object_type="review",
+        object_ids=[item.pk],
+        case_ids=[item.grant.case_id] if item.grant_id else [],
+    )
+    return render(request, "audit/review_detail.html", {"review": item, "form": form, "related": related})
 
 
 @auditor_view
