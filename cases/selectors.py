@@ -185,6 +185,18 @@ def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view
     return case
 
 
+def _report_case_list(user, rows: list[Case]) -> None:
+    """One access-log entry for a list of cases as shown (their ids and persons)."""
+    access_events.report(
+        actor=user,
+        action="list",
+        object_type="case",
+        object_ids=[c.pk for c in rows],
+        case_ids=[c.pk for c in rows],
+        person_ids=[c.person_id for c in rows],
+    )
+
+
 def scopes_of(case: Case) -> set[str]:
     """The scopes the permissions attached by case_get_for amount to."""
     return scopes_from_permissions(case.permissions)
@@ -217,14 +229,7 @@ def cases_page_for(*, user, queryset: QuerySet[Case], page_number, unfiltered: b
     source = _KnownCount(queryset, visible_case_count(user=user)) if unfiltered else queryset
     page = Paginator(source, CASE_PAGE_SIZE).get_page(page_number)
     rows = list(page.object_list)
-    access_events.report(
-        actor=user,
-        action="list",
-        object_type="case",
-        object_ids=[c.pk for c in rows],
-        case_ids=[c.pk for c in rows],
-        person_ids=[c.person_id for c in rows],
-    )
+    _report_case_list(user, rows)
     return page
 
 
@@ -330,14 +335,7 @@ def access_requests_outgoing(*, user) -> QuerySet[AccessRequest]:
 def cases_of_person_for(*, user, person: Person) -> list[Case]:
     """The person's cases the user may see (person and consent pages), reported as one list."""
     rows = list(cases_visible_to(user=user).filter(person=person).select_related("owner_agency"))
-    access_events.report(
-        actor=user,
-        action="list",
-        object_type="case",
-        object_ids=[c.pk for c in rows],
-        case_ids=[c.pk for c in rows],
-        person_ids=[person.pk],
-    )
+    _report_case_list(user, rows)
     return rows
 
 
@@ -349,14 +347,7 @@ def my_open_cases(*, user, limit: int = 10) -> list[Case]:
         .select_related("person")[:limit]
     )
     if rows:
-        access_events.report(
-            actor=user,
-            action="list",
-            object_type="case",
-            object_ids=[c.pk for c in rows],
-            case_ids=[c.pk for c in rows],
-            person_ids=[c.person_id for c in rows],
-        )
+        _report_case_list(user, rows)
     return rows
 
 
