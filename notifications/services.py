@@ -30,7 +30,7 @@ def notify(
     """Write one outbox row per recipient and channel in the caller's transaction; delivery is
     scheduled on commit (and by the periodic sweep should the broker be unreachable).
 
-    `subject` and `body` are (lazy) translatable texts with %(name)s placeholders filled from
+    `subject` and `body` are (lazy) translatable texts with %(name)s fields filled from
     `params`; they are rendered in each recipient's language. They must not carry social data:
     name the reference (a case number) and link to the page, which checks access itself."""
     params = params or {}
