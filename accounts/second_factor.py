@@ -20,7 +20,12 @@ def second_factor_required(user) -> bool:
 
 
 def has_confirmed_device(user) -> bool:
-    return user_has_device(user, confirmed=True)
+    """Read once per request (middleware and shell both ask), cached on the user object."""
+    cached = getattr(user, "_notlagen_has_device", None)
+    if cached is None:
+        cached = user_has_device(user, confirmed=True)
+        user._notlagen_has_device = cached
+    return cached
 
 
 @transaction.atomic

@@ -27,3 +27,14 @@ def person_history(*, person_id: int, limit: int = 5000) -> list[AccessLogEntry]
         .order_by("-id")[:limit]
     )
     return list(reversed(list(newest)))
+
+
+def review_related_entries(review, *, limit: int = 50) -> list[AccessLogEntry]:
+    """What the reviewed person did in the reviewed window: the denials of a burst, or the
+    entries while the emergency grant ran."""
+    related = AccessLogEntry.objects.filter(actor_id=review.actor_id).order_by("-id")
+    if review.grant_id:
+        related = related.filter(time__gte=review.grant.valid_from, time__lte=review.grant.valid_until)
+    else:
+        related = related.filter(outcome="denied", time__gte=review.window_start, time__lte=review.window_end)
+    return list(related[:limit])

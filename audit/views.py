@@ -7,6 +7,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from notlagen.permissions import role_required
 from . import review, selectors, verification
 from .filters import AccessLogFilter
 from .forms import ReviewForm
-from .models import AccessLogEntry, Review
+from .models import AccessLogEntry
 
 
 def auditor_view(view):
@@ -158,8 +159,6 @@ def review_detail(request, review_id: int):
     item = get_object_or_404(review.pending_reviews(), pk=review_id)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django.core.exceptions import ValidationError
-
         try:
             review.review_decide(
                 actor=request.user,
@@ -173,12 +172,7 @@ def review_detail(request, review_id: int):
         else:
             messages.success(request, _("The verdict has been saved."))
             return redirect("audit:reviews")
-    related = AccessLogEntry.objects.filter(actor=item.actor).order_by("-id")
-    if item.kind == Review.Kind.DENIED_BURST:
-        related = related.filter(outcome="denied", time__gte=item.window_start, time__lte=item.window_end)
-    elif item.grant_id:
-        related = related.filter(time__gte=item.grant.valid_from, time__lte=item.grant.valid_until)
-    related = list(related[:50])
+    related = selectors.review_related_entries(item)
     access_events.report(
         actor=request.user,
         action="view",

@@ -170,6 +170,8 @@ def case_get_for(*, user, case_id, scope: str = Scope.BASIC, action: str = "view
     )
     case.permissions, case.agency_permissions = perms, by_agency
     case.is_owned = case.owner_agency_id in by_agency
+    # The grants that let a partner see the case: for the banner and for the access log, read once.
+    case.explaining_grants = [] if case.is_owned else grants_explaining_access(user=user, case=case)
     if allow is not None and not allow(user, case):
         access_events.denied(actor=user, object_type="case", object_id=case_id, action=action)
         raise CaseNotFound
@@ -207,15 +209,7 @@ def _right_used(user, case: Case) -> str:
     if case.is_owned:
         roles = sorted(m.role for m in memberships_of(user) if m.agency_id == case.owner_agency_id)
         return f"owner:{','.join(roles)}"
-    now = timezone.now()
-    ids = AccessGrant.objects.filter(
-        case=case,
-        grantee_agency_id__in=list(case.agency_permissions),
-        revoked_at__isnull=True,
-        valid_from__lte=now,
-        valid_until__gt=now,
-    ).values_list("pk", flat=True)
-    return "grant:" + ",".join(str(i) for i in ids)
+    return "grant:" + ",".join(str(g.pk) for g in case.explaining_grants)
 
 
 def cases_page_for(*, user, queryset: QuerySet[Case], page_number, unfiltered: bool = False) -> object:
@@ -304,6 +298,15 @@ def grants_explaining_access(*, user, case: Case) -> list[AccessGrant]:
         )
         .select_related("grantee_agency", "consent", "statute")
         .order_by("valid_until")
+    )
+
+
+def usable_consents_of(*, person: Person) -> list[Consent]:
+    """The person's consents that may still carry a grant (not withdrawn, not expired)."""
+    return list(
+        Consent.objects.filter(
+            person=person, withdrawn_at__isnull=True, valid_until__gte=timezone.localdate()
+        ).select_related("text")
     )
 
 

@@ -112,16 +112,17 @@ def _create_for_existing_person(request, agency):
     if not form.is_valid():
         raise Http404
     person = selectors.person_get_for(user=request.user, person_id=form.cleaned_data["person_id"])
-    if person.owner_agency_id != agency.pk:
-        raise Http404
-    case = services.case_open(
-        actor=request.user,
-        agency=agency,
-        person=person,
-        title=form.cleaned_data["title"],
-        summary=form.cleaned_data["summary"],
-        district=form.cleaned_data["district"],
-    )
+    try:
+        case = services.case_open(
+            actor=request.user,
+            agency=agency,
+            person=person,
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+            district=form.cleaned_data["district"],
+        )
+    except PermissionDenied:  # e.g. a person record of another agency, seen through a grant
+        raise Http404 from None
     messages.success(request, _("Case %(reference)s has been opened.") % {"reference": case.reference})
     return redirect("cases:detail", case.pk)
 
@@ -139,7 +140,7 @@ def _detail_context(request, case, *, note_form=None) -> dict:
     context = {
         "case": case,
         "scopes": [Scope(s).label for s in Scope.values if s in selectors.scopes_of(case)],
-        "explaining_grants": [] if case.is_owned else selectors.grants_explaining_access(user=user, case=case),
+        "explaining_grants": case.explaining_grants,
         "readable_categories": readable,
         "notes": selectors.notes_page_for(user=user, case=case, page_number=request.GET.get("seite"))
         if readable

@@ -26,7 +26,7 @@ from ..forms import (
     default_grant_end,
     end_of_day,
 )
-from ..models import AccessRequest, Consent
+from ..models import AccessRequest
 from ._helpers import apply_errors
 
 
@@ -36,18 +36,13 @@ def _case_for_grant_management(request, case_id):
     )
 
 
-def _usable_consents(person):
-    today = timezone.localdate()
-    return list(
-        Consent.objects.filter(person=person, withdrawn_at__isnull=True, valid_until__gte=today).select_related("text")
-    )
-
-
 @login_required
 def case_grants(request, case_id: int):
     case = _case_for_grant_management(request, case_id)
     form = GrantForm(
-        request.POST or None, consents=_usable_consents(case.person), initial={"valid_until": default_grant_end()}
+        request.POST or None,
+        consents=selectors.usable_consents_of(person=case.person),
+        initial={"valid_until": default_grant_end()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -178,7 +173,9 @@ def access_request_decide(request, request_id: int):
     if not permissions.can_decide_access_requests(request.user, case):
         raise Http404
     form = DecideForm(
-        request.POST or None, consents=_usable_consents(case.person), initial={"valid_until": default_grant_end()}
+        request.POST or None,
+        consents=selectors.usable_consents_of(person=case.person),
+        initial={"valid_until": default_grant_end()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
