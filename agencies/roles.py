@@ -42,6 +42,11 @@ _CASE_WORK = {
     "cases.break_glass",
     "cases.add_person",
     "cases.change_person",
+    "casework.add_intake",
+    "casework.add_task",
+    "casework.add_appointment",
+    "casework.add_document",
+    "casework.add_goal",
 }
 _REFERENCE_DATA = {
     f"{app}.{verb}_{model}"
@@ -67,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "cases.read_general_notes",
         "cases.read_finance_notes",
         "cases.request_access",
+        "casework.add_task",
+        "casework.add_document",
     },
     # Partner staff work on their own agency's cases and, within the grant's scope, on shared ones.
     Role.PARTNER_STAFF: _CASE_WORK,

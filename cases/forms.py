@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, District
 
 from .grants import BREAK_GLASS_SITUATIONS
-from .models import Consent, ConsentText, Statute
+from .models import Consent, ConsentText, ContactChannel, Statute
 from .scopes import NoteCategory, Scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -78,7 +78,18 @@ class VersionForm(forms.Form):
 
 class NoteForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=NoteCategory.choices)
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    text = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        help_text=_("**bold**, *italic*, lists with - at the start of a line."),
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("Records a contact"),
+        choices=[("", _("No, a note only")), *ContactChannel.choices],
+        required=False,
+    )
+    occurred_on = forms.DateField(label=_("Date of the contact"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

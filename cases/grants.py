@@ -19,9 +19,9 @@ from agencies.selectors import team_leads_of
 from notifications.services import notify
 from notlagen import access_events
 
-from . import permissions
+from . import permissions, timeline
 from .access_sync import case_permissions_sync
-from .models import AccessGrant, AccessRequest, Case, Consent, ConsentText, Person, Statute
+from .models import AccessGrant, AccessRequest, Case, Consent, ConsentText, Person, Statute, Visibility
 from .scopes import Scope
 
 
@@ -105,6 +105,7 @@ def grant_create(
         valid_until=valid_until,
     )
     case_permissions_sync(case)
+    _grant_event(grant, "grant", actor)
     access_events.report(
         actor=actor,
         action="grant",
@@ -118,11 +119,27 @@ def grant_create(
     return grant
 
 
+def _grant_event(grant: AccessGrant, kind: str, actor) -> None:
+    """Sharing appears on the timeline of the owning agency only: who else is involved can
+    itself be sensitive (a women's counselling centre, say)."""
+    timeline.record(
+        case=grant.case_id,
+        kind=kind,
+        visibility=Visibility.OWNER,
+        actor=actor,
+        agency_id=grant.case.owner_agency_id,
+        ref_id=grant.pk,
+        agency=grant.grantee_agency.short_name or grant.grantee_agency.name,
+        scope=grant.scope,
+        until=grant.valid_until.isoformat(),
+    )
+
+
 @transaction.atomic
 def grant_revoke(*, actor, grant: AccessGrant, reason: str, _by_consent_withdrawal: bool = False) -> AccessGrant:
     if not _by_consent_withdrawal and not permissions.can_manage_grants(actor, grant.case):
         raise PermissionDenied
-    grant = AccessGrant.objects.select_for_update().select_related("case").get(pk=grant.pk)
+    grant = AccessGrant.objects.select_for_update().select_related("case", "grantee_agency").get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise ValidationError({"reason": _("This grant has already been revoked.")})
     if not reason.strip():
@@ -130,6 +147,7 @@ def grant_revoke(*, actor, grant: AccessGrant, reason: str, _by_consent_withdraw
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason.strip()[:300]
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     case_permissions_sync(grant.case)
+    _grant_event(grant, "grant_revoked", actor)
     access_events.report(
         actor=actor,
         action="revoke",
@@ -195,6 +213,7 @@ def consent_record(
         recorded_by_agency=person.owner_agency,
     )
     consent.agencies.set(agencies)
+    _consent_event(consent, "consent", actor)
     access_events.report(
         actor=actor,
         action="consent_given",
@@ -204,6 +223,23 @@ def consent_record(
         purpose=consent.purpose,
     )
     return consent
+
+
+def _consent_event(consent: Consent, kind: str, actor) -> None:
+    """A consent belongs to the person; it appears on the timelines of the person's cases in
+    the agency that keeps the record (owner visibility)."""
+    person = consent.person
+    for case_id in Case.objects.filter(person=person, owner_agency_id=person.owner_agency_id).values_list(
+        "pk", flat=True
+    ):
+        timeline.record(
+            case=case_id,
+            kind=kind,
+            visibility=Visibility.OWNER,
+            actor=actor,
+            agency_id=person.owner_agency_id,
+            ref_id=consent.pk,
+        )
 
 
 @transaction.atomic
@@ -216,6 +252,7 @@ def consent_withdraw(*, actor, consent: Consent, note: str = "") -> list[AccessG
         raise ValidationError({"note": _("This consent has already been withdrawn.")})
     consent.withdrawn_at, consent.withdrawn_by, consent.withdrawal_note = timezone.now(), actor, note.strip()[:300]
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    _consent_event(consent, "consent_withdrawn", actor)
     revoked = []
     for grant in consent.grants.filter(revoked_at__isnull=True).select_related("case"):
         revoked.append(
@@ -370,6 +407,7 @@ def break_glass_open(*, actor, case: Case, situation: str, reason: str) -> Acces
         needs_review=True,
     )
     case_permissions_sync(case)
+    _grant_event(grant, "break_glass", actor)
     notify(
         recipients=team_leads_of(agency=case.owner_agency),
         kind="cases.break_glass",

@@ -15,7 +15,7 @@ def owns(user, case: Case) -> bool:
     return case.owner_agency_id in {agency.pk for agency in case_agencies_of(user)}
 
 
-def _as_owner(user, case: Case, perm: str) -> bool:
+def owner_may(user, case: Case, perm: str) -> bool:
     return owns(user, case) and has_perm_in(user, case.owner_agency_id, perm)
 
 
@@ -32,19 +32,19 @@ def can_open_case(user) -> bool:
 
 
 def can_change_case(user, case: Case) -> bool:
-    return _as_owner(user, case, "cases.change_case")
+    return owner_may(user, case, "cases.change_case")
 
 
 def can_close_case(user, case: Case) -> bool:
-    return _as_owner(user, case, "cases.close_case")
+    return owner_may(user, case, "cases.close_case")
 
 
 def can_manage_grants(user, case: Case) -> bool:
-    return _as_owner(user, case, "cases.manage_grants")
+    return owner_may(user, case, "cases.manage_grants")
 
 
 def can_manage_consent(user, case: Case) -> bool:
-    return _as_owner(user, case, "cases.manage_consent")
+    return owner_may(user, case, "cases.manage_consent")
 
 
 def can_manage_person(user, person: Person, perm: str = "cases.manage_consent") -> bool:
@@ -54,19 +54,22 @@ def can_manage_person(user, person: Person, perm: str = "cases.manage_consent") 
 
 
 def can_decide_access_requests(user, case: Case) -> bool:
-    return _as_owner(user, case, "cases.decide_access_requests")
+    return owner_may(user, case, "cases.decide_access_requests")
 
 
 def decides_access_requests_somewhere(user) -> bool:
     return agency_for(user, "cases.decide_access_requests") is not None
 
 
-def note_agency(user, case: Case, category: str) -> int | None:
-    """The agency (id) in whose name the user may add a note of `category` to the case: its scope
-    must include collaboration and the category, and the user's role there must allow notes."""
+def note_agency(user, case: Case, category: str, role_perm: str = "cases.add_casenote") -> int | None:
+    """The agency (id) in whose name the user may add a note (or, with `role_perm`, another
+    record: task, appointment, document, goal) of `category` to the case: its scope must include
+    collaboration and the category, and the user's role there must allow the record."""
+    if category not in NOTE_CATEGORY_PERMISSION:
+        return None
     needed = {PERM_NOTES, NOTE_CATEGORY_PERMISSION[category]}
     for agency_id, perms in case.agency_permissions.items():
-        if needed <= perms and has_perm_in(user, agency_id, "cases.add_casenote"):
+        if needed <= perms and has_perm_in(user, agency_id, role_perm):
             return agency_id
     return None
 

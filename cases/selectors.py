@@ -16,7 +16,16 @@ from agencies.selectors import case_agencies_of, case_group_ids_of, has_perm_in,
 from notlagen import access_events
 
 from .access_sync import permission_ids
-from .models import AccessGrant, AccessRequest, Case, CaseGroupObjectPermission, CaseNote, Consent, Person
+from .models import (
+    AccessGrant,
+    AccessRequest,
+    Case,
+    CaseGroupObjectPermission,
+    CaseNote,
+    Consent,
+    Person,
+    Visibility,
+)
 from .scopes import (
     NOTE_CATEGORY_PERMISSION,
     PERM_BASIC,
@@ -59,7 +68,7 @@ def _live(now) -> Q:
     return Q(valid_from__lte=now, valid_until__gt=now)
 
 
-def _permission_rows(user, codename: str, now) -> QuerySet[CaseGroupObjectPermission]:
+def live_permission_rows(user, codename: str, now) -> QuerySet[CaseGroupObjectPermission]:
     return CaseGroupObjectPermission.objects.filter(
         _live(now), group_id__in=case_group_ids_of(user), permission_id=permission_ids()[codename]
     )
@@ -90,10 +99,12 @@ def cases_visible_to(*, user, scope: str = Scope.BASIC) -> QuerySet[Case]:
         )
     else:
         queryset = Case.objects.filter(
-            Exists(_permission_rows(user, PERM_BASIC, now).filter(content_object=OuterRef("pk")))
+            Exists(live_permission_rows(user, PERM_BASIC, now).filter(content_object=OuterRef("pk")))
         ).order_by("-updated_at", "-pk")
     for codename in extra:
-        queryset = queryset.filter(Exists(_permission_rows(user, codename, now).filter(content_object=OuterRef("pk"))))
+        queryset = queryset.filter(
+            Exists(live_permission_rows(user, codename, now).filter(content_object=OuterRef("pk")))
+        )
     return queryset
 
 
@@ -106,7 +117,7 @@ def visible_case_count(*, user, scope: str = Scope.BASIC) -> int:
     if not getattr(user, "is_authenticated", False) or not case_group_ids_of(user):
         return 0
     (codename,) = needed
-    rows = _permission_rows(user, codename, timezone.now())
+    rows = live_permission_rows(user, codename, timezone.now())
     if len(case_group_ids_of(user)) == 1:
         return rows.count()
     return rows.values("content_object_id").distinct().count()
@@ -248,7 +259,7 @@ def persons_visible_to(*, user) -> QuerySet[Person]:
     if not getattr(user, "is_authenticated", False) or not case_group_ids_of(user):
         return Person.objects.none()
     now = timezone.now()
-    visible_cases = _permission_rows(user, PERM_BASIC, now).filter(content_object__person=OuterRef("pk"))
+    visible_cases = live_permission_rows(user, PERM_BASIC, now).filter(content_object__person=OuterRef("pk"))
     own = [a.pk for a in case_agencies_of(user)]
     return Person.objects.filter(Q(owner_agency_id__in=own) | Q(Exists(visible_cases)))
 
@@ -264,6 +275,15 @@ def note_categories_for(*, user, case: Case) -> list[str]:
             for agency_id, perms in case.agency_permissions.items()
         )
     ]
+
+
+def timeline_visibilities_for(*, user, case: Case) -> list[str]:
+    """Which timeline entries of the case the user may see (case as returned by case_get_for):
+    basic ones, those of the note categories they may read, and, in the owning agency, sharing."""
+    levels = [Visibility.BASIC, *note_categories_for(user=user, case=case)]
+    if case.is_owned:
+        levels.append(Visibility.OWNER)
+    return levels
 
 
 def notes_visible_to(*, user, case: Case) -> QuerySet[CaseNote]:

@@ -15,9 +15,9 @@ from agencies.models import Agency
 from agencies.selectors import case_agencies_of, has_perm_in
 from notlagen import access_events
 
-from . import permissions
+from . import permissions, timeline
 from .access_sync import case_permissions_sync, case_touch
-from .models import Case, CaseNote, Person
+from .models import Case, CaseNote, ContactChannel, Person, Visibility
 from .phonetics import phonetic_key
 
 
@@ -110,6 +110,9 @@ def case_open(
     case.save(update_fields=["reference"])
     case.assigned_workers.set(list(assigned_workers) or [actor])
     case_permissions_sync(case)
+    timeline.record(
+        case=case, kind="case_opened", visibility=Visibility.BASIC, actor=actor, agency_id=agency.pk, title=case.title
+    )
     access_events.report(
         actor=actor,
         action="create",
@@ -121,12 +124,15 @@ def case_open(
     return case
 
 
-def _locked_update(*, actor, case: Case, version: int, action: str, **fields) -> Case:
-    """Apply `fields` only if nobody changed the case since `version` was read."""
+def _locked_update(*, actor, case: Case, version: int, action: str, event: dict | None = None, **fields) -> Case:
+    """Apply `fields` only if nobody changed the case since `version` was read; `event` goes
+    to the timeline (kind and data)."""
     updated = Case.objects.filter(pk=case.pk, version=version).update(**fields, version=F("version") + 1)
     if not updated:
         raise ConcurrentEditError(Case.objects.select_related("district").get(pk=case.pk))
     case_touch(case.pk)
+    if event:
+        timeline.record(case=case, visibility=Visibility.BASIC, actor=actor, agency_id=case.owner_agency_id, **event)
     access_events.report(
         actor=actor,
         action=action,
@@ -170,6 +176,7 @@ def case_close(*, actor, case: Case, version: int, reason: str) -> Case:
         case=case,
         version=version,
         action="change",
+        event={"kind": "case_closed", "reason": reason.strip()},
         status=Case.Status.CLOSED,
         closed_reason=reason.strip(),
         closed_at=timezone.now(),
@@ -187,6 +194,7 @@ def case_reopen(*, actor, case: Case, version: int) -> Case:
         case=case,
         version=version,
         action="change",
+        event={"kind": "case_reopened"},
         status=Case.Status.ACTIVE,
         closed_reason="",
         closed_at=None,
@@ -203,17 +211,32 @@ def case_activate(*, actor, case: Case, version: int) -> Case:
 
 
 @transaction.atomic
-def note_add(*, actor, case: Case, category: str, text: str) -> CaseNote:
-    """`case` must come from case_get_for (it carries the user's permissions on it)."""
+def note_add(*, actor, case: Case, category: str, text: str, contact_channel: str = "", occurred_on=None) -> CaseNote:
+    """`case` must come from case_get_for (it carries the user's permissions on it). A note may
+    record a contact with the person (how, and on which day: never a day still to come)."""
     agency_id = permissions.note_agency(actor, case, category)
     if agency_id is None:
         raise PermissionDenied
+    errors = {}
     if not text.strip():
-        raise ValidationError({"text": _("Please write the note.")})
+        errors["text"] = _("Please write the note.")
+    if contact_channel and contact_channel not in ContactChannel.values:
+        errors["contact_channel"] = _("Please choose how the contact took place.")
+    if occurred_on is not None and occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("The date lies in the future; a note records what has happened.")
+    if errors:
+        raise ValidationError(errors)
     note = CaseNote.objects.create(
-        case=case, category=category, text=text.strip(), author=actor, author_agency_id=agency_id
+        case=case,
+        category=category,
+        text=text.strip(),
+        contact_channel=contact_channel,
+        occurred_on=occurred_on or (timezone.localdate() if contact_channel else None),
+        author=actor,
+        author_agency_id=agency_id,
     )
     case_touch(case.pk)
+    timeline.record(case=case, kind="note", visibility=category, actor=actor, agency_id=agency_id, ref_id=note.pk)
     access_events.report(
         actor=actor,
         action="create",

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from casework.views import workspace
+
 from .views import cases, sharing
 
 app_name = "cases"
@@ -7,11 +9,11 @@ app_name = "cases"
 urlpatterns = [
     path("faelle/", cases.case_list, name="list"),
     path("faelle/neu/", cases.case_create, name="create"),
-    path("faelle/<int:case_id>/", cases.case_detail, name="detail"),
+    path("faelle/<int:case_id>/", workspace.overview, name="detail"),
     path("faelle/<int:case_id>/bearbeiten/", cases.case_edit, name="edit"),
     path("faelle/<int:case_id>/abschliessen/", cases.case_close, name="close"),
     path("faelle/<int:case_id>/status/<str:transition>/", cases.case_status, name="status"),
-    path("faelle/<int:case_id>/notizen/", cases.note_add, name="note_add"),
+    path("faelle/<int:case_id>/notizen/", workspace.note_add, name="note_add"),
     path("faelle/<int:case_id>/freigaben/", sharing.case_grants, name="grants"),
     path("faelle/<int:case_id>/freigaben/<int:grant_id>/widerrufen/", sharing.grant_revoke, name="grant_revoke"),
     path("personen/<int:person_id>/", cases.person_detail, name="person"),

@@ -29,6 +29,11 @@ _CASE_ROLES = {Role.SOCIAL_WORKER, Role.CLERK, Role.TEAM_LEAD, Role.PARTNER_STAF
 NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "home"),
     NavItem(_("Cases"), "cases:list", roles=frozenset(_CASE_ROLES)),
+    NavItem(
+        _("First conversation"),
+        "casework:intake_start",
+        roles=frozenset({Role.SOCIAL_WORKER, Role.TEAM_LEAD, Role.PARTNER_STAFF}),
+    ),
     NavItem(_("Access requests"), "cases:access_requests", roles=frozenset(_CASE_ROLES)),
     NavItem(_("Access log"), "audit:search", roles=frozenset({Role.AUDITOR})),
     NavItem(_("Reviews"), "audit:reviews", roles=frozenset({Role.AUDITOR})),

@@ -25,3 +25,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 CELERY_TASK_DEFAULT_QUEUE = "notlagen-test"
+DOCUMENTS_ROOT = VAR_DIR / "test-documents"

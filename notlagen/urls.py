@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("benachrichtigungen/", include("notifications.urls")),
     path("", include("cases.urls")),
+    path("", include("casework.urls")),
     path("revision/", include("audit.urls")),
     path("verwaltung/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

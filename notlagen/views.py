@@ -10,6 +10,7 @@ from agencies.roles import CASE_ROLES, Role
 from agencies.selectors import agencies_of, agency_members, agency_with_structure, memberships_of, roles_of
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
+from casework import selectors as casework_selectors
 from notifications.selectors import inbox_for
 
 from . import home_panels
@@ -28,9 +29,13 @@ def home(request):
         "memberships": memberships,
         "agencies": agencies,
         "latest_notifications": list(inbox_for(user=user)[:5]),
+        "today": timezone.localdate(),
     }
     if roles & CASE_ROLES:
         context["my_cases"] = case_selectors.my_open_cases(user=user)
+        context["my_tasks"] = casework_selectors.my_open_tasks(user=user)
+        context["my_drafts"] = casework_selectors.my_intake_drafts(user=user)
+        context["can_start_intake"] = case_permissions.agency_for(user, "casework.add_intake") is not None
         if case_permissions.decides_access_requests_somewhere(user):
             context["pending_requests"] = case_selectors.pending_access_request_count(user=user)
     if Role.ADMINISTRATOR in roles:

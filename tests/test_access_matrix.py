@@ -63,7 +63,7 @@ def _outcome(client, world, operation) -> bool:
     if operation == "view_person":
         return client.get(f"/personen/{world.person.pk}/").status_code == 200
     if operation.startswith("note_"):
-        response = client.get(f"/faelle/{case.pk}/")
+        response = client.get(f"/faelle/{case.pk}/verlauf/")
         return response.status_code == 200 and NOTE_TEXTS[operation[5:]] in response.content.decode()
     if operation == "add_note":
         response = client.post(f"/faelle/{case.pk}/notizen/", {"category": "general", "text": "Neue Notiz"})

@@ -193,12 +193,13 @@ def test_note_category_outside_scope_cannot_be_added(client, world):
     assert not CaseNote.objects.filter(text="Diagnose").exists()
 
 
-def test_note_text_is_escaped(client, world):
+def test_note_markup_is_sanitized(client, world):
     login(client, world.users["social_worker"])
-    client.post(f"/faelle/{world.case.pk}/notizen/", {"category": "general", "text": "<script>alert(1)</script>"})
-    html = client.get(f"/faelle/{world.case.pk}/").content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    text = '**Wichtig** <script>alert(1)</script><img src=x onerror="alert(2)"> [Link](javascript:alert(3))'
+    client.post(f"/faelle/{world.case.pk}/notizen/", {"category": "general", "text": text})
+    html = client.get(f"/faelle/{world.case.pk}/verlauf/").content.decode()
+    assert "<strong>Wichtig</strong>" in html
+    assert "alert(1)" not in html and "onerror" not in html and "javascript:" not in html
 
 
 def test_list_filters(client, world):

@@ -139,7 +139,7 @@ def test_revocation_through_the_page(client, world):
 def test_grantee_sees_the_banner_that_explains_access(client, world):
     login(client, world.users["grantee_basic"])
     html = client.get(f"/faelle/{world.case.pk}/").content.decode()
-    assert "Sichtbar durch Freigabe: Partner basic, Zweck Zweck basic, bis" in html
+    assert "Freigabe für Partner basic bis" in html and "Zweck: Zweck basic" in html
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def test_roles_count_per_agency(client, world):
     clerk = world.users["clerk"]
     membership_add(user=clerk, agency=AgencyFactory(name="Zweiter Träger"), role=Role.SOCIAL_WORKER)
     login(client, clerk)
-    html = client.get(f"/faelle/{world.case.pk}/").content.decode()
+    html = client.get(f"/faelle/{world.case.pk}/verlauf/").content.decode()
     assert NOTE_TEXTS["general"] in html
     assert NOTE_TEXTS["health"] not in html and NOTE_TEXTS["violence"] not in html
     assert client.get(f"/faelle/{world.case.pk}/bearbeiten/").status_code == 404

@@ -20,12 +20,10 @@ from ..forms import (
     CaseCloseForm,
     CaseEditForm,
     CaseForExistingPersonForm,
-    NoteForm,
     PersonCaseForm,
     RevealNameForm,
     VersionForm,
 )
-from ..scopes import Scope
 from ._helpers import apply_errors
 
 CASE_ROLES = ("social_worker", "clerk", "team_lead", "partner_staff")
@@ -128,33 +126,6 @@ def _create_for_existing_person(request, agency):
 
 
 @login_required
-def case_detail(request, case_id: int):
-    case = selectors.case_get_for(user=request.user, case_id=case_id)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
-
-
-def _detail_context(request, case, *, note_form=None) -> dict:
-    user = request.user
-    readable = selectors.note_categories_for(user=user, case=case)
-    writable = [c for c in readable if permissions.can_add_note(user, case, c)]
-    context = {
-        "case": case,
-        "scopes": [Scope(s).label for s in Scope.values if s in selectors.scopes_of(case)],
-        "explaining_grants": case.explaining_grants,
-        "readable_categories": readable,
-        "notes": selectors.notes_page_for(user=user, case=case, page_number=request.GET.get("seite"))
-        if readable
-        else None,
-        "note_form": note_form or (NoteForm(categories=writable) if writable else None),
-        "can_change": permissions.can_change_case(user, case),
-        "can_close": permissions.can_close_case(user, case),
-        "can_manage_grants": permissions.can_manage_grants(user, case),
-        "can_manage_consent": permissions.can_manage_consent(user, case),
-    }
-    return context
-
-
-@login_required
 def case_edit(request, case_id: int):
     case = selectors.case_get_for(
         user=request.user, case_id=case_id, action="change", allow=permissions.can_change_case
@@ -241,28 +212,6 @@ def case_status(request, case_id: int, transition: str):
     else:
         messages.success(request, _("The status of the case has been changed."))
     return redirect("cases:detail", case.pk)
-
-
-@login_required
-@require_POST
-def note_add(request, case_id: int):
-    case = selectors.case_get_for(user=request.user, case_id=case_id, scope=Scope.COLLABORATE, action="create")
-    readable = selectors.note_categories_for(user=request.user, case=case)
-    writable = [c for c in readable if permissions.can_add_note(request.user, case, c)]
-    if not writable:
-        raise Http404
-    form = NoteForm(request.POST, categories=writable)
-    if form.is_valid():
-        try:
-            services.note_add(
-                actor=request.user, case=case, category=form.cleaned_data["category"], text=form.cleaned_data["text"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The note has been saved."))
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/case_detail.html", _detail_context(request, case, note_form=form), status=400)
 
 
 @login_required

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import MODE, env_bool, env_database, env_list, env_str
+from .env import MODE, env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("NOTLAGEN_VAR_DIR", str(BASE_DIR / "var")))
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "agencies",
     "cases",
+    "casework",
     "referrals",
     "notifications",
     "audit",
@@ -123,6 +124,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded case documents: outside the web root and never served by a URL of their own, only
+# through the permission-checked, logged download view. Back this folder up with the database.
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(VAR_DIR / "documents")))
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 10, minimum=1)
+# Hook for a virus scanner: dotted path of a callable(file) that raises ValidationError for an
+# infected file and returns a short result ("clean", a signature version); empty = not scanned.
+DOCUMENT_SCANNER = env_str("DOCUMENT_SCANNER", "")
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from django import forms, template
 from django.forms.utils import flatatt
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -47,3 +48,18 @@ def kern_option(option, field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return format_html("<input{}>", flatatt(attrs))
+
+
+@register.filter
+def markdown_lite(text):
+    """A note's text as sanitized HTML (bold, italic, lists, links; nothing else survives)."""
+    from notlagen.text import markdown_lite as render
+
+    return mark_safe(render(text))  # noqa: S308 (sanitized by nh3 with an allow-list)
+
+
+@register.filter
+def scope_label(code):
+    from cases.scopes import Scope
+
+    return dict(Scope.choices).get(code, code)

@@ -1,0 +1,93 @@
+"""The printable consent form (PDF) for the person to sign, generated from the versioned consent
+text with the agencies, scopes, purpose and period chosen in the conversation. Nothing is saved:
+the consent is recorded when the signed form (or an oral consent with witness) is confirmed."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from cases.scopes import Scope
+from notlagen import access_events
+
+# The PDF core fonts cover Latin-1; typographic characters outside it are written plainly.
+_PLAIN = str.maketrans(
+    {"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "€": "EUR"}
+)
+
+
+def _plain(text: str) -> str:
+    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Form(FPDF):
+    def heading(self, text: str, size: int = 14) -> None:
+        self.set_font("helvetica", "B", size)
+        self.multi_cell(0, 7, _plain(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def paragraph(self, text: str, bold: bool = False) -> None:
+        self.set_font("helvetica", "B" if bold else "", 10.5)
+        self.multi_cell(0, 5.5, _plain(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+
+def render(*, case, agencies, scopes, purpose: str, given_how: str, text, valid_until, witness: str = "") -> bytes:
+    pdf = _Form(format="A4")
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_title(_plain(_("Consent to the sharing of social data")))
+    pdf.add_page()
+    pdf.heading(_("Consent to the sharing of social data"))
+    pdf.paragraph(f"{text.title} ({_('version')} {text.version})")
+    pdf.paragraph(
+        _("Person: %(name)s · Case number: %(reference)s · Owning agency: %(agency)s")
+        % {"name": case.person.display_name, "reference": case.reference, "agency": case.owner_agency.name}
+    )
+    pdf.paragraph(text.body)
+    pdf.heading(_("I agree that the following agencies may see my data:"), 11)
+    for agency in agencies:
+        pdf.paragraph(f"- {agency.name}")
+    labels = dict(Scope.choices)
+    pdf.heading(_("What may be shared:"), 11)
+    for scope in scopes:
+        pdf.paragraph(f"- {labels[scope]}")
+    pdf.heading(_("For this purpose:"), 11)
+    pdf.paragraph(purpose)
+    pdf.paragraph(_("Valid until %(date)s.") % {"date": valid_until.strftime("%d.%m.%Y")}, bold=True)
+    pdf.paragraph(
+        _(
+            "I can withdraw this consent at any time, for the future, without giving reasons and without "
+            "disadvantage, in writing or orally at the agency above. Without my consent the data is shared only "
+            "where a law allows it."
+        )
+    )
+    pdf.ln(10)
+    pdf.paragraph(_("Place, date") + " ______________________________")
+    pdf.ln(6)
+    pdf.paragraph(_("Signature of the person") + " ______________________________")
+    if given_how == "oral":
+        pdf.ln(6)
+        pdf.paragraph(_("Given orally; witness: %(witness)s") % {"witness": witness} + " ____________________")
+    pdf.ln(4)
+    pdf.set_font("helvetica", "", 8)
+    pdf.multi_cell(0, 4, _plain(_("Printed on %(date)s") % {"date": timezone.localtime().strftime("%d.%m.%Y %H:%M")}))
+    return bytes(pdf.output())
+
+
+def response_for(*, user, case, **fields) -> HttpResponse:
+    content = render(case=case, **fields)
+    access_events.report(
+        actor=user,
+        action="print",
+        object_type="consent_form",
+        object_ids=[case.pk],
+        case_ids=[case.pk],
+        person_ids=[case.person_id],
+        purpose=fields.get("purpose", ""),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="einwilligung-{case.reference}.pdf"'
+    return response
