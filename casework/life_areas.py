@@ -155,7 +155,7 @@ AREAS: tuple[AreaSpec, ...] = (
         LifeArea.LANGUAGE,
         NoteCategory.GENERAL,
         _("German"),
-        (("fluent", _("Fluent")), ("basic", _("Basic")), ("none", _("No German"))),
+        (("fluent", _("Fluent")), ("basic", _("Basic knowledge")), ("none", _("No German"))),
         _("Interpreter needed"),
         note_help=_("Which language the person speaks best."),
     ),

@@ -169,7 +169,7 @@ def situation_update(
     since `version` was read. Only areas whose category the actor may read are written."""
     if not permissions.can_conduct_intake(actor, case):
         raise PermissionDenied
-    situation = Situation.objects.select_for_update().get(case=case)
+    situation, _created = Situation.objects.select_for_update().get_or_create(case=case)
     if situation.version != version:
         raise SituationConflict(situation)
     errors = {}

@@ -40,6 +40,112 @@ MATRIX = {
 # fmt: on
 CASES = [(actor, op, MATRIX[actor][i]) for actor in MATRIX for i, op in enumerate(OPERATIONS)]
 
+# The case workspace (casework): pages and writes, per actor.
+WORKSPACE_OPERATIONS = [
+    "timeline",
+    "tasks",
+    "add_task",
+    "documents",
+    "upload",
+    "download",
+    "plan",
+    "add_goal",
+    "situation",
+    "handover",
+    "intake",
+    "consent_pdf",
+]
+# fmt: off
+WORKSPACE_MATRIX = {
+    #                      tl   tasks add  docs upl  down plan goal sit  hand intk pdf
+    "social_worker":      [Y,   Y,    Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y],
+    "team_lead":          [Y,   Y,    Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y],
+    "clerk":              [Y,   Y,    Y,   Y,   Y,   Y,   Y,   N,   N,   N,   N,   N],
+    "grantee_basic":      [Y,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "grantee_collaborate": [Y,  Y,    Y,   Y,   Y,   Y,   Y,   Y,   N,   N,   N,   N],
+    "grantee_finance":    [Y,   Y,    N,   Y,   N,   N,   Y,   N,   N,   N,   N,   N],
+    "grantee_sensitive":  [Y,   Y,    Y,   Y,   Y,   Y,   Y,   Y,   N,   N,   N,   N],
+    "unrelated":          [N,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "auditor":            [N,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
+    "administrator":      [N,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
+}
+# fmt: on
+WORKSPACE_CASES = [
+    (actor, op, WORKSPACE_MATRIX[actor][i]) for actor in WORKSPACE_MATRIX for i, op in enumerate(WORKSPACE_OPERATIONS)
+]
+
+
+@pytest.fixture
+def workspace_world(world):
+    """The world's case with a first conversation in progress and a general document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.models import Intake, Situation
+    from casework.services import document_add
+    from cases.selectors import case_get_for
+
+    sw = world.users["social_worker"]
+    Intake.objects.create(case=world.case, contact_channel="walk_in", started_by=sw)
+    Situation.objects.create(case=world.case)
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    world.document = document_add(
+        actor=sw, case=case_get_for(user=sw, case_id=world.case.pk), title="Bescheid", category="general", upload=upload
+    )
+    return world
+
+
+def _workspace_outcome(client, world, actor, operation) -> bool:
+    from django.utils import timezone
+
+    from casework.models import Document, Goal, Task
+
+    base = f"/faelle/{world.case.pk}/"
+    pages = {
+        "timeline": "verlauf/",
+        "tasks": "aufgaben/",
+        "documents": "dokumente/",
+        "download": f"dokumente/{world.document.pk}/herunterladen/",
+        "plan": "hilfeplan/",
+        "situation": "lage/",
+        "handover": "uebergabe/",
+        "intake": "erstgespraech/anliegen/",
+    }
+    if operation in pages:
+        return client.get(base + pages[operation]).status_code == 200
+    user = world.users[actor]
+    if operation == "add_task":
+        data = {"title": "Aufgabe", "category": "general", "assignee": user.pk}
+        client.post(base + "aufgaben/neu/", data)
+        return Task.objects.filter(title="Aufgabe").exists()
+    if operation == "upload":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        client.post(base + "dokumente/", {"title": "Neu", "category": "general", "file": upload})
+        return Document.objects.filter(title="Neu").exists()
+    if operation == "add_goal":
+        client.post(base + "hilfeplan/", {"area": "housing", "title": "Wohnung finden"})
+        return Goal.objects.filter(title="Wohnung finden").exists()
+    if operation == "consent_pdf":
+        data = {
+            "action": "pdf",
+            "text": world.consent_text.pk,
+            "agencies": [world.agencies["basic"].pk],
+            "scopes": ["basic"],
+            "purpose": "Zweck",
+            "given_how": "written",
+            "valid_until": timezone.localdate().isoformat(),
+        }
+        response = client.post(base + "erstgespraech/einwilligung/", data)
+        return response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    raise AssertionError(operation)
+
+
+@pytest.mark.parametrize(("actor", "operation", "allowed"), WORKSPACE_CASES)
+def test_workspace_permission_matrix(client, workspace_world, actor, operation, allowed):
+    client = _client_for(client, workspace_world, actor)
+    assert _workspace_outcome(client, workspace_world, actor, operation) is allowed
+
 
 @pytest.fixture
 def world(db):

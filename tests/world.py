@@ -28,6 +28,7 @@ class World:
     person: Person | None = None
     statute: Statute | None = None
     consent_text: ConsentText | None = None
+    document: object = None
 
 
 def open_case(actor, *, family_name="Nowak", given_name="Marta", birth_date=None, title="Wohnungsnot") -> Case:

@@ -35,7 +35,7 @@ from ..forms import (
     TaskForm,
 )
 from ..life_areas import AREAS, ContactRestriction
-from ..models import Appointment, Goal, GoalStep, Task
+from ..models import Appointment, Goal, GoalStep, Situation, Task
 from ._common import conflict_for, render_tab
 
 
@@ -254,8 +254,9 @@ def documents(request, case_id: int):
             raise Http404
         if form.is_valid():
             try:
+                data = form.cleaned_data
                 services.document_add(
-                    actor=request.user, case=case, **form.cleaned_data, upload=form.cleaned_data["file"]
+                    actor=request.user, case=case, title=data["title"], category=data["category"], upload=data["file"]
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -383,10 +384,17 @@ def goal_step_toggle(request, case_id: int, step_id: int):
 # --- situation and handover (owning agency) ---------------------------------------------------
 
 
+def _area_initial(status) -> dict:
+    if status is None:
+        return {"need": "unclear"}
+    return {"need": status.need, "situation": status.situation, "flag": status.flag, "note": status.note}
+
+
 @login_required
 def situation_edit(request, case_id: int):
     case = _case(request, case_id, action="change", allow=permissions.can_conduct_intake)
     situation, rows = selectors.situation_of(user=request.user, case=case)
+    situation = situation or Situation(case=case)  # a case opened before the first conversation
     statuses = {row.spec.area: row.status for row in rows}
     data = request.POST if request.method == "POST" else None
     household = HouseholdStepForm(
@@ -402,13 +410,7 @@ def situation_edit(request, case_id: int):
         data, initial={"version": situation.version, "contact_restrictions": situation.contact_restrictions}
     )
     areas = [
-        AreaForm(
-            data,
-            spec=spec,
-            initial={"need": s.need, "situation": s.situation, "flag": s.flag, "note": s.note}
-            if (s := statuses.get(spec.area))
-            else {},
-        )
+        AreaForm(data, spec=spec, initial=_area_initial(statuses.get(spec.area)))
         for spec in AREAS
         if spec.area in statuses
     ]

@@ -71,6 +71,10 @@ BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 24, minimum=1)
 BREAK_GLASS_MIN_REASON_LENGTH = env_int("BREAK_GLASS_MIN_REASON_LENGTH", 30, minimum=10)
 # Duplicate checks per person and hour; more looks like probing for someone's data.
 DUPLICATE_CHECKS_PER_HOUR = env_int("DUPLICATE_CHECKS_PER_HOUR", 60, minimum=1)
+CELERY_BEAT_SCHEDULE["documents-remove-orphans"] = {
+    "task": "casework.tasks.remove_orphan_files",
+    "schedule": 24 * 3600.0,
+}
 CELERY_BEAT_SCHEDULE["access-grants-expire"] = {
     "task": "cases.tasks.expire_grants",
     "schedule": float(env_int("GRANT_EXPIRY_SWEEP_SECONDS", 300, minimum=10)),
