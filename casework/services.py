@@ -75,7 +75,23 @@ def intake_start(
     if errors:
         raise ValidationError(errors)
     case = case_open(actor=actor, agency=agency, person=person, title=title)
-    Situation.objects.create(case=case)
+    return intake_begin(actor=actor, case=case, contact_channel=contact_channel, urgency=urgency, _checked=True)
+
+
+@transaction.atomic
+def intake_begin(
+    *, actor, case: Case, contact_channel: str, urgency: str = Urgency.NORMAL, _checked: bool = False
+) -> Intake:
+    """Begin the first conversation on a case of the actor's agency (opened just now by
+    intake_start, or earlier without one)."""
+    if not _checked:
+        if not permissions.can_conduct_intake(actor, case):
+            raise PermissionDenied
+        if contact_channel not in ContactChannel.values or urgency not in Urgency.values:
+            raise ValidationError({"contact_channel": _("Please choose the way of contact.")})
+    if Intake.objects.filter(case=case).exists():
+        raise ValidationError({"__all__": _("This case already has a first conversation.")})
+    Situation.objects.get_or_create(case=case)
     intake = Intake.objects.create(case=case, contact_channel=contact_channel, urgency=urgency, started_by=actor)
     _report(actor, case, "create", "intake", intake.pk)
     return intake

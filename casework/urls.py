@@ -6,6 +6,7 @@ app_name = "casework"
 
 urlpatterns = [
     path("erstgespraech/", intake.intake_start, name="intake_start"),
+    path("faelle/<int:case_id>/erstgespraech/", intake.intake_begin, name="intake_begin"),
     path("faelle/<int:case_id>/erstgespraech/<str:step>/", intake.intake_step, name="intake_step"),
     path("faelle/<int:case_id>/erstgespraech/<str:step>/entwurf/", intake.intake_autosave, name="intake_autosave"),
     path("faelle/<int:case_id>/verlauf/", workspace.timeline, name="timeline"),

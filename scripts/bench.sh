@@ -7,3 +7,4 @@ eval "$(python scripts/ensure_services.py)"
 python -m bench.notification_latency
 python -m bench.visible_cases "$@"
 python -m bench.access_log
+python -m bench.case_workspace

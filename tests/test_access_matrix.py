@@ -80,9 +80,9 @@ def workspace_world(world):
     """The world's case with a first conversation in progress and a general document."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from cases.selectors import case_get_for
     from casework.models import Intake, Situation
     from casework.services import document_add
-    from cases.selectors import case_get_for
 
     sw = world.users["social_worker"]
     Intake.objects.create(case=world.case, contact_channel="walk_in", started_by=sw)

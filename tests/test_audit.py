@@ -67,6 +67,7 @@ POST_ONLY = {
     "grant_revoke",
     "consent_withdraw",
     "intake_autosave",
+    "intake_begin",
     "task_add",
     "task_toggle",
     "appointment_add",
@@ -109,8 +110,8 @@ def test_every_page_with_personal_data_writes_its_log_entry(client, world):
 def _document(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from casework.services import document_add
     from cases.selectors import case_get_for
+    from casework.services import document_add
 
     sw = world.users["social_worker"]
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")

@@ -1,15 +1,14 @@
 """The first conversation and the case workspace through the web views: the whole flow, drafts,
 consent within the conversation, bad input and concurrent edits."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from casework.models import Appointment, Document, Intake, LifeAreaStatus, Situation, Task
 from cases.models import AccessGrant, Case, CaseEvent, Consent, Person
+from casework.models import Appointment, Document, Intake, LifeAreaStatus, Situation, Task
 
 from .conftest import login
 from .world import build_world

@@ -124,6 +124,21 @@ def _start_for_person(request, agency, person):
     return render(request, "casework/intake_person.html", {"agency": agency, "person": person, "form": form})
 
 
+@login_required
+@require_POST
+def intake_begin(request, case_id: int):
+    """Begin the first conversation on a case that was opened without one."""
+    case = case_selectors.case_get_for(
+        user=request.user, case_id=case_id, action="change", allow=permissions.can_conduct_intake
+    )
+    try:
+        services.intake_begin(actor=request.user, case=case, contact_channel=request.POST.get("contact_channel", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:detail", case.pk)
+    return redirect("casework:intake_step", case.pk, STEPS[0].key)
+
+
 def _intake_case(request, case_id, step_key: str):
     if step_key not in STEP_BY_KEY:
         raise Http404

@@ -18,6 +18,7 @@ from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import NoteForm
+from cases.models import ContactChannel
 from cases.scopes import Scope
 from cases.selectors import CaseNotFound
 from cases.views._helpers import apply_errors
@@ -70,6 +71,7 @@ def overview(request, case_id: int):
         "can_close": case_permissions.can_close_case(user, case),
         "can_manage_grants": case_permissions.can_manage_grants(user, case),
         "can_manage_consent": case_permissions.can_manage_consent(user, case),
+        "contact_channels": ContactChannel.choices,
     }
     return render_tab(request, "casework/overview.html", case, "overview", **context)
 
