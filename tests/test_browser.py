@@ -165,8 +165,10 @@ def test_partner_sees_exactly_the_basic_scope_with_the_banner(page, demo_world):
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Fälle").click()
     assert_accessible(page, "jobcenter-case-list")
     page.get_by_role("row", name=re.compile("Nowak")).get_by_role("link").click()
-    expect(page.get_by_text(re.compile("Sichtbar durch Freigabe: Jobcenter Region Hannover"))).to_be_visible()
-    expect(page.get_by_role("heading", name="Notizen")).to_have_count(0)  # basic: no notes
+    expect(page.get_by_text(re.compile("Freigabe für Jobcenter Region Hannover bis"))).to_be_visible()
+    expect(page.get_by_text("Keine Post an die Wohnanschrift")).to_be_visible()  # restrictions travel along
+    expect(page.get_by_role("heading", name="Lage nach Lebensbereichen")).to_have_count(0)  # basic only
+    expect(page.get_by_role("link", name="Aufgaben und Termine")).to_have_count(0)
     assert_accessible(page, "jobcenter-case-detail")
 
 
@@ -183,10 +185,6 @@ def test_social_worker_opens_a_case_and_shares_it(page, demo_world):
     assert_accessible(page, "duplicate-check")
     page.get_by_role("button", name="Trotzdem neuen Datensatz anlegen").click()
     expect(page.get_by_text(re.compile(r"Fall F-\d{4}-\d{6} wurde angelegt"))).to_be_visible()
-    page.get_by_label("Kategorie").select_option("general")
-    page.get_by_label("Notiz", exact=True).fill("Erstgespräch geführt.")
-    page.get_by_role("button", name="Notiz speichern").click()
-    expect(page.get_by_text("Erstgespräch geführt.")).to_be_visible()
     assert_accessible(page, "case-detail-owner")
     page.get_by_role("link", name="Weitergabe und Freigaben").click()
     page.get_by_label("Träger", exact=True).select_option(label="Sozialamt Hannover")
@@ -225,3 +223,106 @@ def test_auditor_searches_the_access_log(page, demo_world, settings):
     assert_accessible(page, "auditor-reviews")
     page.goto("/revision/integritaet/")
     assert_accessible(page, "auditor-integrity")
+
+
+def _need(page, area: str, need: str) -> None:
+    page.get_by_role("group", name=area, exact=True).get_by_label(need, exact=True).check()
+
+
+def test_first_conversation_consent_and_partner_view(browser, live_server, page, demo_world):
+    """A social worker runs a whole first conversation with a pseudonymous person (the draft
+    survives a browser restart), gives consent to the Jobcenter with scope basic, adds notes of
+    two categories; the Jobcenter partner then sees exactly the basic scope and the banner."""
+    log_in(page, "sozialarbeit")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Erstgespräch").click()
+    assert_accessible(page, "intake-start")
+    page.get_by_label("Alias").fill("Morgenrot")
+    page.get_by_label("Anlass").fill("Flucht aus der gemeinsamen Wohnung")
+    page.get_by_label("Persönlich vorgesprochen").check()
+    page.get_by_label("Sofort (heute)").check()
+    page.get_by_role("button", name="Erstgespräch beginnen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Erstgespräch")
+    page.get_by_label("Was passiert ist, in den Worten der Person").fill("Kam nachts mit zwei Kindern.")
+    assert_accessible(page, "intake-step-reason")
+    page.get_by_role("button", name="Speichern und weiter").click()
+
+    # Household: typed input is saved as a draft and survives closing the browser.
+    page.get_by_label("Alter der Kinder").fill("4, 7")
+    page.get_by_label("Notiz zum Haushalt").fill("Großmutter hilft bei der Betreuung")
+    expect(page.get_by_text(re.compile("Entwurf gespeichert um"))).to_be_visible(timeout=10_000)
+    case_url = page.url
+    page.context.close()
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    log_in(page, "sozialarbeit")
+    page.get_by_role("link", name=re.compile("Morgenrot")).click()
+    assert page.url == case_url
+    expect(page.get_by_label("Notiz zum Haushalt")).to_have_value("Großmutter hilft bei der Betreuung")
+    expect(page.get_by_label("Alter der Kinder")).to_have_value("4, 7")
+    assert_accessible(page, "intake-step-household")
+    page.get_by_role("button", name="Speichern und weiter").click()
+
+    for area in ("Wohnen", "Einkommen und Leistungen", "Schulden"):
+        _need(page, area, "Unterstützung nötig")
+    assert_accessible(page, "intake-step-housing")
+    page.get_by_role("button", name="Speichern und weiter").click()
+    page.get_by_label("Keine Post an die Wohnanschrift").check()
+    for area in ("Aufenthaltsstatus", "Gesundheit"):
+        _need(page, area, "Kein Bedarf")
+    _need(page, "Gewalt, Menschenhandel und Sicherheit", "Dringend")
+    assert_accessible(page, "intake-step-safety")
+    page.get_by_role("button", name="Speichern und weiter").click()
+    for area in ("Arbeit und Ausbildung", "Bedarfe der Kinder", "Sprache"):
+        _need(page, area, "Noch unklar")
+    page.get_by_role("button", name="Speichern und weiter").click()
+
+    # Consent within the conversation: Jobcenter, basic scope, orally with a witness.
+    page.get_by_label("Jobcenter Region Hannover").check()
+    page.get_by_label("Basis (Stammdaten und Zusammenfassung)").check()
+    page.get_by_label("Zweck").fill("Antrag auf Bürgergeld")
+    page.get_by_label("Mündlich, mit Zeugin oder Zeuge").check()
+    page.get_by_label("Zeugin oder Zeuge (bei mündlicher Einwilligung)").fill("Frau Demir, Kollegin")
+    assert_accessible(page, "intake-step-consent")
+    page.get_by_role("button", name="Einwilligung erfassen und freigeben").click()
+    expect(page.get_by_text("Die Einwilligung wurde erfasst")).to_be_visible()
+    page.get_by_role("button", name="Weiter", exact=True).click()
+    page.get_by_label("Vereinbarte nächste Schritte").fill("Morgen Termin im Jobcenter.")
+    assert_accessible(page, "intake-step-finish")
+    page.get_by_role("button", name="Erstgespräch abschließen").click()
+    expect(page.get_by_role("heading", name="Lage nach Lebensbereichen")).to_be_visible()
+    expect(page.get_by_text("Keine Post an die Wohnanschrift")).to_be_visible()
+    assert_accessible(page, "workspace-overview-owner")
+
+    # Notes of two categories, saved without a page load.
+    page.get_by_role("link", name="Verlauf und Notizen").click()
+    page.evaluate("window.__noReload = true")
+    for category, text in (("general", "Kita-Platz angefragt."), ("health", "Braucht ärztliche Versorgung.")):
+        page.get_by_label("Kategorie").select_option(category)
+        page.get_by_label("Notiz", exact=True).fill(text)
+        page.get_by_role("button", name="Notiz speichern").click()
+        expect(page.get_by_text(text)).to_be_visible()
+    assert page.evaluate("window.__noReload") is True
+    assert_accessible(page, "workspace-timeline-owner")
+    context.close()
+
+    # The Jobcenter sees the case with the banner, cut to the basic scope.
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    log_in(page, "jobcenter")
+    page.goto("/faelle/")
+    page.get_by_role("row", name=re.compile("Morgenrot")).get_by_role("link").click()
+    expect(
+        page.get_by_text(re.compile("Freigabe für Jobcenter Region Hannover bis .*Zweck: Antrag auf Bürgergeld"))
+    ).to_be_visible()
+    expect(page.get_by_text("Kam nachts mit zwei Kindern.")).to_be_visible()  # the summary is basic
+    expect(page.get_by_role("heading", name="Lage nach Lebensbereichen")).to_have_count(0)
+    assert_accessible(page, "workspace-overview-partner-basic")
+    page.get_by_role("link", name="Verlauf und Notizen").click()
+    expect(page.get_by_text("Kita-Platz angefragt.")).to_have_count(0)
+    expect(page.get_by_text("Braucht ärztliche Versorgung.")).to_have_count(0)
+    expect(page.get_by_role("button", name="Notiz speichern")).to_have_count(0)
+    assert_accessible(page, "workspace-timeline-partner-basic")
+    context.close()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -329,7 +330,5 @@ def intake_autosave(request, case_id: int, step: str):
     if intake.status != Intake.Status.DRAFT:
         raise Http404
     services.intake_draft_save(actor=request.user, case=case, step=step, data=draft_from_post(request.POST))
-    moment = timezone.localtime().strftime("%H:%M:%S")
-    return HttpResponse(
-        f'<span class="kern-body kern-body--small">{_("Draft saved at %(time)s") % {"time": moment}}</span>'
-    )
+    message = _("Draft saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
+    return HttpResponse(format_html('<span class="kern-body kern-body--small">{}</span>', message))
