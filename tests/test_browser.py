@@ -236,7 +236,7 @@ def test_first_conversation_consent_and_partner_view(browser, live_server, page,
     log_in(page, "sozialarbeit")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Erstgespräch").click()
     assert_accessible(page, "intake-start")
-    page.get_by_label("Alias").fill("Morgenrot")
+    page.get_by_label(re.compile("^Alias")).fill("Morgenrot")
     page.get_by_label("Anlass").fill("Flucht aus der gemeinsamen Wohnung")
     page.get_by_label("Persönlich vorgesprochen").check()
     page.get_by_label("Sofort (heute)").check()

@@ -356,3 +356,57 @@ def test_timeline_pages_with_htmx(client, world):
     cursor = f"{events[29].at.isoformat()}_{events[29].pk}"
     more = client.get(f"/faelle/{case.pk}/verlauf/", {"vor": cursor}, HTTP_HX_REQUEST="true").content.decode()
     assert "Eintrag 10" in more and "<html" not in more
+
+
+WORKSPACE_PAGES = ["", "verlauf/", "aufgaben/", "dokumente/", "hilfeplan/", "lage/"]
+
+
+def _query_counts(client, case) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for url in WORKSPACE_PAGES:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/faelle/{case.pk}/{url}").status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+def test_workspace_query_counts_do_not_grow_with_the_records(client, world):
+    """N+1 guard: every page reads a fixed number of queries, however many records it shows."""
+    from cases.selectors import case_get_for
+    from cases.services import note_add
+    from casework import services as work
+
+    sw = world.users["social_worker"]
+    Intake.objects.create(case=world.case, contact_channel="walk_in", started_by=sw)
+    Situation.objects.create(case=world.case)
+    login(client, sw)
+    case = case_get_for(user=sw, case_id=world.case.pk)
+
+    def add_records(n):
+        for i in range(n):
+            note_add(actor=sw, case=case, category=["general", "health", "finances"][i % 3], text=f"Notiz {i}")
+            work.task_add(actor=sw, case=case, title=f"Aufgabe {i}", category="general", assignee=sw)
+            work.appointment_add(
+                actor=sw,
+                case=case,
+                starts_at=timezone.now() + timedelta(days=i + 1),
+                place="Rathaus",
+                category="general",
+            )
+            upload = SimpleUploadedFile(f"{i}.pdf", PDF_BYTES, content_type="application/pdf")
+            work.document_add(actor=sw, case=case, title=f"Dokument {i}", category="general", upload=upload)
+            goal = work.goal_add(actor=sw, case=case, area="housing", title=f"Ziel {i}")
+            work.goal_step_add(actor=sw, case=case, goal=goal, text="Schritt", responsible="person")
+
+    add_records(2)
+    _query_counts(client, case)  # warm the per-process caches (permission ids, content types)
+    few = _query_counts(client, case)
+    add_records(12)
+    many = _query_counts(client, case)
+    assert many == few
+    # And the pages stay small: the fixed budget per page (session, user, memberships, case,
+    # permissions, the page's own reads, the buffered access-log insert).
+    assert max(many.values()) <= 25, many

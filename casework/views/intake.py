@@ -18,6 +18,8 @@ from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.duplicates import find_duplicates
+from cases.forms import default_grant_end
+from cases.models import ConsentText
 from cases.selectors import CaseNotFound
 from cases.views._helpers import apply_errors
 from notlagen.permissions import role_required
@@ -195,7 +197,9 @@ def _build_forms(case, intake: Intake, step, data=None, files=None, readable=())
             areas.append(AreaForm(data, spec=spec, initial=area_initial))
         return {"main": main_class(data, initial=initial), "areas": areas}
     if step.key == "einwilligung":
-        initial = initial_from_draft(IntakeConsentForm.base_fields, draft)
+        current_text = ConsentText.objects.filter(is_active=True).order_by("-created_at").first()
+        initial = {"text": current_text, "valid_until": default_grant_end()}
+        initial.update(initial_from_draft(IntakeConsentForm.base_fields, draft))
         return {"main": IntakeConsentForm(data, files, initial=initial, owner_agency=case.owner_agency)}
     initial = {"immediate_help": intake.immediate_help, "next_steps": intake.next_steps}
     initial.update(initial_from_draft(FinishStepForm.base_fields, draft))
