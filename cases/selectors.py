@@ -26,6 +26,7 @@ from .models import (
     Person,
     Visibility,
 )
+from .permissions import can_manage_consent, can_manage_grants
 from .scopes import (
     NOTE_CATEGORY_PERMISSION,
     PERM_BASIC,
@@ -279,9 +280,9 @@ def note_categories_for(*, user, case: Case) -> list[str]:
 
 def timeline_visibilities_for(*, user, case: Case) -> list[str]:
     """Which timeline entries of the case the user may see (case as returned by case_get_for):
-    basic ones, those of the note categories they may read, and, in the owning agency, sharing."""
+    basic ones, those of the note categories they may read, and sharing for those who manage it."""
     levels = [Visibility.BASIC, *note_categories_for(user=user, case=case)]
-    if case.is_owned:
+    if can_manage_grants(user, case) or can_manage_consent(user, case):
         levels.append(Visibility.OWNER)
     return levels
 

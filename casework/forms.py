@@ -28,12 +28,20 @@ class IntakeStartForm(PersonCaseForm):
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )
-    field_order = ["alias", "given_name", "family_name", "birth_date", "title", "contact_channel", "urgency"]
+    field_order = [
+        "alias",
+        "given_name",
+        "family_name",
+        "birth_date",
+        "title",
+        "district",
+        "contact_channel",
+        "urgency",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("summary", "district"):
-            del self.fields[name]
+        del self.fields["summary"]  # asked in the first step, in the person's words
 
 
 class PersonSearchForm(forms.Form):

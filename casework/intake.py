@@ -26,8 +26,10 @@ STEPS = (
     Step("abschluss", _("Help and next steps")),
 )
 STEP_BY_KEY = {step.key: step for step in STEPS}
-# Fields never kept in a draft: the form's bookkeeping and files (a draft holds text only).
-_NOT_DRAFTED = {"csrfmiddlewaretoken", "action", "version", "scan"}
+# Fields never kept in a draft: the form's bookkeeping and files (a draft holds text only). The
+# version is kept: a draft resumed after someone else saved the step is refused at submit (409)
+# with the current state shown, instead of silently overwriting it.
+_NOT_DRAFTED = {"csrfmiddlewaretoken", "action", "scan"}
 
 
 def neighbours(key: str) -> tuple[Step | None, Step | None]:
@@ -45,6 +47,12 @@ def initial_from_draft(form_class_fields, draft: dict[str, list[str]], prefix: s
     for name, field in form_class_fields.items():
         key = f"{prefix}-{name}" if prefix else name
         if key not in draft:
+            # A browser sends no value for an unticked checkbox or an empty multiple choice: in
+            # a kept draft their absence means "none", not "as saved".
+            if draft and getattr(field.widget, "allow_multiple_selected", False):
+                initial[name] = []
+            elif draft and field.__class__.__name__ == "BooleanField":
+                initial[name] = False
             continue
         values = draft[key]
         if getattr(field.widget, "allow_multiple_selected", False):

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -153,15 +152,11 @@ class Appointment(models.Model):
         return f"{self.case} – {self.starts_at:%d.%m.%Y %H:%M}"
 
 
-class _DocumentStorage(LazyObject):
+def document_storage() -> FileSystemStorage:
     """Files outside the web root (settings.DOCUMENTS_ROOT), with no URL: they are served only
-    by the permission-checked, logged download view."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.DOCUMENTS_ROOT, base_url=None)
-
-
-document_storage = _DocumentStorage()
+    by the permission-checked, logged download view. A callable, so migrations do not record
+    one machine's folder."""
+    return FileSystemStorage(location=settings.DOCUMENTS_ROOT, base_url=None)
 
 
 def _document_path(instance, filename: str) -> str:

@@ -11,7 +11,8 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from agencies.selectors import case_agencies_of, case_group_ids_of, has_perm_in
+from agencies.selectors import case_agencies_of, has_perm_in
+from cases import permissions as case_permissions
 from cases.access_sync import permission_ids
 from cases.models import AccessGrant, Case, CaseEvent, CaseGroupObjectPermission, CaseNote, Consent
 from cases.scopes import NOTE_CATEGORY_PERMISSION
@@ -59,8 +60,21 @@ def situation_of(*, user, case: Case) -> tuple[Situation | None, list[AreaRow]]:
     return situation, rows
 
 
-def intake_of(*, case: Case) -> Intake | None:
-    return Intake.objects.filter(case=case).select_related("started_by").first()
+def life_area_statuses_of(*, user, case: Case, areas) -> dict[str, LifeAreaStatus]:
+    """Saved statuses of some life areas the user may read (for the conversation's steps)."""
+    readable = note_categories_for(user=user, case=case)
+    rows = {s.area: s for s in LifeAreaStatus.objects.filter(case=case, area__in=areas, category__in=readable)}
+    _report(user, case, "life_area", [s.pk for s in rows.values()])
+    return rows
+
+
+def intake_of(*, user, case: Case) -> Intake | None:
+    """The case's first conversation; its free text (help given, next steps) is the owning
+    agency's, so it is reported as read only where it is shown (owners)."""
+    intake = Intake.objects.filter(case=case).select_related("started_by").first()
+    if intake is not None and case.is_owned:
+        _report(user, case, "intake", [intake.pk], action="view")
+    return intake
 
 
 def tasks_of(*, user, case: Case, open_only: bool = False) -> list[Task]:
@@ -83,12 +97,16 @@ def appointments_of(*, user, case: Case, upcoming_only: bool = False) -> list[Ap
     return rows
 
 
+def _documents_readable(user, case: Case):
+    """Documents of readable categories; signed consents only for those who keep consents."""
+    queryset = Document.objects.filter(case=case, category__in=note_categories_for(user=user, case=case))
+    if not case_permissions.can_manage_consent(user, case):
+        queryset = queryset.filter(consent__isnull=True)
+    return queryset
+
+
 def documents_of(*, user, case: Case) -> list[Document]:
-    rows = list(
-        Document.objects.filter(case=case, category__in=note_categories_for(user=user, case=case))
-        .select_related("uploaded_by")
-        .defer("sha256")
-    )
+    rows = list(_documents_readable(user, case).select_related("uploaded_by").defer("sha256"))
     _report(user, case, "document", [d.pk for d in rows])
     return rows
 
@@ -98,10 +116,10 @@ def document_get_for(*, user, case_id, document_id) -> tuple[Case, Document]:
     category. Anything else is CaseNotFound, logged as denied."""
     case = case_get_for(user=user, case_id=case_id)
     try:
-        document = Document.objects.get(pk=int(document_id), case=case)
+        document = _documents_readable(user, case).get(pk=int(document_id))
     except (Document.DoesNotExist, TypeError, ValueError):
         document = None
-    if document is None or document.category not in note_categories_for(user=user, case=case):
+    if document is None:
         access_events.denied(actor=user, object_type="document", object_id=document_id, action="view")
         raise CaseNotFound
     _report(user, case, "document", [document.pk], action="view")
@@ -148,8 +166,8 @@ def record_get_for(*, user, case: Case, model, record_id, **extra):
     return record
 
 
-def active_sharing_of(*, case: Case) -> tuple[list[AccessGrant], list[Consent]]:
-    """Who can see the case now and on which consents (owning agency's summary only)."""
+def active_sharing_of(*, user, case: Case) -> tuple[list[AccessGrant], list[Consent]]:
+    """Who can see the case now and on which consents (for those who manage sharing)."""
     now = timezone.now()
     grants = list(
         AccessGrant.objects.filter(case=case, revoked_at=None, valid_from__lte=now, valid_until__gt=now)
@@ -161,6 +179,8 @@ def active_sharing_of(*, case: Case) -> tuple[list[AccessGrant], list[Consent]]:
         .select_related("text")
         .prefetch_related("agencies")
     )
+    _report(user, case, "grant", [g.pk for g in grants])
+    _report(user, case, "consent", [c.pk for c in consents])
     return grants, consents
 
 
@@ -229,31 +249,35 @@ def _attach_records(events: list[CaseEvent]) -> None:
 def my_open_tasks(*, user, limit: int = 10) -> list[Task]:
     """Open tasks assigned to the user, on cases the user's agencies may still see with the
     task's category (a narrowed or expired grant hides the task too), soonest due first."""
-    agency_ids = [a.pk for a in case_agencies_of(user)]
-    readable = [
-        category
-        for category, role_perm in NOTE_CATEGORY_ROLE_PERMISSION.items()
-        if any(has_perm_in(user, agency_id, role_perm) for agency_id in agency_ids)
-    ]
-    if not readable:
-        return []
+    # Per agency: the categories the user's role there may read, and that agency's rows for the
+    # category's permission. A role in one agency never combines with another agency's scope.
     now = timezone.now()
     ids = permission_ids()
+    condition = Q(pk__in=[])
+    for agency in case_agencies_of(user):
+        readable = [
+            category
+            for category, role_perm in NOTE_CATEGORY_ROLE_PERMISSION.items()
+            if has_perm_in(user, agency.pk, role_perm)
+        ]
+        if not readable or not agency.group_id:
+            continue
+        rows_of_agency = CaseGroupObjectPermission.objects.filter(
+            group_id=agency.group_id,
+            valid_from__lte=now,
+            valid_until__gt=now,
+            content_object=OuterRef("case_id"),
+            permission_id=OuterRef("needed_permission"),
+        )
+        condition |= Q(category__in=readable) & Q(Exists(rows_of_agency))
     needed = CaseWhen(
-        *[When(category=c, then=Value(ids[NOTE_CATEGORY_PERMISSION[c]])) for c in readable],
+        *[When(category=c, then=Value(ids[perm])) for c, perm in NOTE_CATEGORY_PERMISSION.items()],
         default=Value(0),
     )
-    allowed = CaseGroupObjectPermission.objects.filter(
-        group_id__in=case_group_ids_of(user),
-        valid_from__lte=now,
-        valid_until__gt=now,
-        content_object=OuterRef("case_id"),
-        permission_id=OuterRef("needed_permission"),
-    )
     rows = list(
-        Task.objects.filter(assignee=user, done_at=None, category__in=readable)
+        Task.objects.filter(assignee=user, done_at=None)
         .annotate(needed_permission=needed)
-        .filter(Exists(allowed))
+        .filter(condition)
         .select_related("case")
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
@@ -271,11 +295,21 @@ def my_open_tasks(*, user, limit: int = 10) -> list[Task]:
 
 def my_intake_drafts(*, user) -> list[Intake]:
     """First conversations the user started and has not completed (to resume them)."""
-    return list(
+    rows = list(
         Intake.objects.filter(started_by=user, status=Intake.Status.DRAFT, case__in=cases_visible_to(user=user))
         .select_related("case", "case__person")
         .order_by("-started_at")[:10]
     )
+    if rows:
+        access_events.report(
+            actor=user,
+            action="list",
+            object_type="case",
+            object_ids=[i.case_id for i in rows],
+            case_ids=[i.case_id for i in rows],
+            person_ids=[i.case.person_id for i in rows],
+        )
+    return rows
 
 
 def persons_found_for(*, user, query: str, limit: int = 20) -> list:
@@ -308,15 +342,17 @@ def persons_found_for(*, user, query: str, limit: int = 20) -> list:
     return rows
 
 
-def consents_recorded_in(*, case: Case, since) -> list[Consent]:
+def consents_recorded_in(*, user, case: Case, since) -> list[Consent]:
     """The consents given in this conversation (shown on its consent step)."""
-    return list(
+    rows = list(
         Consent.objects.filter(
             person_id=case.person_id, recorded_by_agency_id=case.owner_agency_id, given_at__gte=since
         )
         .select_related("text")
         .prefetch_related("agencies")
     )
+    _report(user, case, "consent", [c.pk for c in rows])
+    return rows
 
 
 def _german_date(text: str) -> date:

@@ -61,7 +61,14 @@ def _require(agency_id: int | None) -> int:
 
 @transaction.atomic
 def intake_start(
-    *, actor, agency: Agency, person: Person, title: str, contact_channel: str, urgency: str = Urgency.NORMAL
+    *,
+    actor,
+    agency: Agency,
+    person: Person,
+    title: str,
+    contact_channel: str,
+    urgency: str = Urgency.NORMAL,
+    district=None,
 ) -> Intake:
     """Open the case at the start of the conversation, so every step is saved on a record the
     access model already protects (a draft is never personal data outside a case)."""
@@ -74,7 +81,7 @@ def intake_start(
         errors["urgency"] = _("Please choose the urgency.")
     if errors:
         raise ValidationError(errors)
-    case = case_open(actor=actor, agency=agency, person=person, title=title)
+    case = case_open(actor=actor, agency=agency, person=person, title=title, district=district)
     return intake_begin(actor=actor, case=case, contact_channel=contact_channel, urgency=urgency, _checked=True)
 
 
@@ -424,8 +431,10 @@ def document_add(*, actor, case: Case, title: str, category: str, upload, consen
         document.file.delete(save=False)
         raise
     case_touch(case.pk)
+    # A signed consent names every agency the case is shared with: the owning agency's only.
+    visibility = Visibility.OWNER if consent is not None else category
     timeline.record(
-        case=case, kind="document", visibility=category, actor=actor, agency_id=agency_id, ref_id=document.pk
+        case=case, kind="document", visibility=visibility, actor=actor, agency_id=agency_id, ref_id=document.pk
     )
     _report(actor, case, "create", "document", document.pk)
     return document
@@ -521,6 +530,7 @@ def case_hand_over(*, actor, case: Case, version: int, to_user, note: str, stay_
     updated = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
     if not updated:
         raise ConcurrentEditError(Case.objects.get(pk=case.pk))
+    case_touch(case.pk)
     workers = set(case.assigned_workers.all())
     if not stay_assigned:
         workers.discard(actor)
@@ -586,11 +596,11 @@ def intake_consent_give(
         valid_until=valid_until,
         witness=witness,
     )
-    if (valid_until - timezone.localdate()).days > settings.ACCESS_GRANT_MAX_DAYS:
+    if (valid_until - timezone.localdate()).days >= settings.ACCESS_GRANT_MAX_DAYS:
         raise ValidationError(
             {
                 "valid_until": _("Access may be granted for at most %(days)d days; please choose an earlier date.")
-                % {"days": settings.ACCESS_GRANT_MAX_DAYS}
+                % {"days": settings.ACCESS_GRANT_MAX_DAYS - 1}
             }
         )
     for agency in agencies:

@@ -17,7 +17,7 @@ ORPHAN_GRACE_SECONDS = 3600
 def remove_orphan_files() -> int:
     """Delete stored files without a document row (an upload whose transaction rolled back).
     Idempotent; runs daily from beat."""
-    root = document_storage.path("")
+    root = document_storage().path("")
 
     known = set(Document.objects.values_list("file", flat=True))
     removed = 0

@@ -14,3 +14,5 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
+
+handler403 = "notlagen.views.permission_denied_as_not_found"

@@ -43,3 +43,12 @@ def home(request):
     if Role.AUDITOR in roles:
         context["auditor_panel"] = home_panels.login_security_figures(since=timezone.now() - timedelta(hours=24))
     return render(request, "notlagen/home.html", context)
+
+
+def permission_denied_as_not_found(request, exception=None):
+    """A refusal that reaches Django (PermissionDenied from a service, e.g. when rights changed
+    mid-request) answers exactly like a missing object: "not allowed" never looks different
+    from "not found"."""
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

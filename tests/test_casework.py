@@ -410,3 +410,72 @@ def test_workspace_query_counts_do_not_grow_with_the_records(client, world):
     # And the pages stay small: the fixed budget per page (session, user, memberships, case,
     # permissions, the page's own reads, the buffered access-log insert).
     assert max(many.values()) <= 25, many
+
+
+def test_signed_consent_scan_is_for_those_who_keep_consents(client, world):
+    """The scan names every agency the case is shared with: partners and clerks never see it."""
+    from cases.selectors import case_get_for
+    from casework.services import intake_consent_give
+
+    sw = world.users["social_worker"]
+    case = case_get_for(user=sw, case_id=world.case.pk)
+    scan = SimpleUploadedFile("scan.pdf", PDF_BYTES, content_type="application/pdf")
+    consent = intake_consent_give(
+        actor=sw,
+        case=case,
+        agencies=[world.agencies["collaborate"]],
+        scopes=["collaborate"],
+        purpose="Beratung",
+        given_how="written",
+        text=world.consent_text,
+        valid_until=timezone.localdate() + timedelta(days=30),
+        scan=scan,
+    )
+    document = Document.objects.get(consent=consent)
+    url = f"/faelle/{case.pk}/dokumente/{document.pk}/herunterladen/"
+    for actor in ("grantee_collaborate", "grantee_sensitive", "clerk"):
+        login(client, world.users[actor])
+        assert client.get(url).status_code == 404, actor
+        assert document.title not in client.get(f"/faelle/{case.pk}/verlauf/").content.decode(), actor
+        assert "Partner finance" not in client.get(f"/faelle/{case.pk}/").content.decode(), actor
+        client.logout()
+    login(client, sw)
+    assert client.get(url).status_code == 200
+    assert "Partner finance" in client.get(f"/faelle/{case.pk}/").content.decode()
+
+
+def test_my_tasks_never_combine_a_role_of_one_agency_with_the_scope_of_another(client, world):
+    """A clerk of the owning agency (no sensitive notes) who is a social worker elsewhere does not
+    see the title of a health task on the home page."""
+    from agencies.roles import Role
+    from agencies.services import membership_add
+    from cases.selectors import case_get_for
+    from casework.services import task_add
+
+    from .factories import AgencyFactory
+
+    sw, clerk = world.users["social_worker"], world.users["clerk"]
+    membership_add(user=clerk, agency=AgencyFactory(name="Zweiter Träger"), role=Role.SOCIAL_WORKER)
+    case = case_get_for(user=sw, case_id=world.case.pk)
+    task_add(actor=sw, case=case, title="Allgemeine Aufgabe", category="general", assignee=clerk)
+    Task.objects.create(
+        case=world.case,
+        category="health",
+        title="Arzttermin begleiten",
+        assignee=clerk,
+        created_by=sw,
+        agency=world.owner,
+    )
+    login(client, clerk)
+    home = client.get("/").content.decode()
+    assert "Allgemeine Aufgabe" in home and "Arzttermin begleiten" not in home
+
+
+def test_invalid_note_through_htmx_shows_the_errors_in_place(client, world):
+    login(client, world.users["social_worker"])
+    response = client.post(
+        f"/faelle/{world.case.pk}/notizen/", {"category": "general", "text": "  "}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Dieses Feld ist zwingend erforderlich." in html and 'id="timeline-list"' in html

@@ -47,6 +47,7 @@ def case_list(request):
         "page": page,
         "query": query.urlencode(),
         "can_open": permissions.can_open_case(request.user),
+        "can_start_intake": permissions.agency_for(request.user, "casework.add_intake") is not None,
         "own_agency_ids": {a.pk for a in case_agencies_of(request.user)},
     }
     return render(request, "cases/case_list.html", context)

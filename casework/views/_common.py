@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.scopes import Scope
+from cases.selectors import CaseNotFound
+from notlagen import access_events
 
 from .. import permissions
 from ..life_areas import ContactRestriction
@@ -29,6 +31,12 @@ def workspace_context(request, case, tab: str, **extra) -> dict:
     }
     context.update(extra)
     return context
+
+
+def refuse(request, case, object_type: str = "case", action: str = "change"):
+    """Answer a refused action on a visible case exactly like a missing one, and log it."""
+    access_events.denied(actor=request.user, object_type=object_type, object_id=case.pk, action=action)
+    raise CaseNotFound
 
 
 def render_tab(request, template: str, case, tab: str, status: int = 200, **extra):

@@ -39,7 +39,7 @@ from ..forms import (
 )
 from ..intake import STEP_BY_KEY, STEPS, draft_from_post, initial_from_draft, neighbours
 from ..life_areas import AREA_BY_CODE, LifeArea
-from ..models import Intake, LifeAreaStatus, Situation
+from ..models import Intake, Situation
 from ._common import conflict_for, workspace_context
 
 INTAKE_ROLES = ("social_worker", "team_lead", "partner_staff")
@@ -94,6 +94,7 @@ def intake_start(request):
                         title=data["title"],
                         contact_channel=data["contact_channel"],
                         urgency=data["urgency"],
+                        district=data["district"],
                     )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -148,7 +149,7 @@ def _intake_case(request, case_id, step_key: str):
     case = case_selectors.case_get_for(
         user=request.user, case_id=case_id, action="change", allow=permissions.can_conduct_intake
     )
-    intake = selectors.intake_of(case=case)
+    intake = selectors.intake_of(user=request.user, case=case)
     if intake is None:
         raise CaseNotFound
     return case, intake, STEP_BY_KEY[step_key]
@@ -158,7 +159,7 @@ def _situation(case) -> Situation:
     return Situation.objects.get_or_create(case=case)[0]
 
 
-def _build_forms(case, intake: Intake, step, data=None, files=None, readable=()) -> dict:
+def _build_forms(user, case, intake: Intake, step, data=None, files=None, readable=()) -> dict:
     """The forms of a step: from the draft if one is kept, else from the saved records."""
     draft = intake.draft.get(step.key, {}) if data is None else {}
     situation = _situation(case)
@@ -169,7 +170,7 @@ def _build_forms(case, intake: Intake, step, data=None, files=None, readable=())
             "contact_channel": intake.contact_channel,
             "urgency": intake.urgency,
         }
-        initial.update(initial_from_draft(ReasonStepForm.base_fields, draft), version=case.version)
+        initial.update({"version": case.version, **initial_from_draft(ReasonStepForm.base_fields, draft)})
         return {"main": ReasonStepForm(data, initial=initial)}
     if step.key == "haushalt":
         initial = {
@@ -177,13 +178,13 @@ def _build_forms(case, intake: Intake, step, data=None, files=None, readable=())
             "children_ages": ", ".join(str(a) for a in situation.children_ages),
             "household_note": situation.household_note,
         }
-        initial.update(initial_from_draft(HouseholdStepForm.base_fields, draft), version=situation.version)
+        initial.update({"version": situation.version, **initial_from_draft(HouseholdStepForm.base_fields, draft)})
         return {"main": HouseholdStepForm(data, initial=initial)}
     if step.areas:
-        saved = {s.area: s for s in LifeAreaStatus.objects.filter(case=case, area__in=step.areas)}
+        saved = selectors.life_area_statuses_of(user=user, case=case, areas=step.areas)
         main_class = RestrictionsForm if LifeArea.SAFETY in step.areas else VersionOnlyForm
         initial = {"contact_restrictions": situation.contact_restrictions}
-        initial.update(initial_from_draft(main_class.base_fields, draft), version=situation.version)
+        initial.update({"version": situation.version, **initial_from_draft(main_class.base_fields, draft)})
         areas = []
         for code in step.areas:
             spec = AREA_BY_CODE[code]
@@ -220,7 +221,7 @@ def intake_step(request, case_id: int, step: str):
         if action == "back":
             services.intake_draft_save(actor=request.user, case=case, step=step, data=draft_from_post(request.POST))
             return redirect("casework:intake_step", case.pk, previous.key if previous else step)
-        forms = _build_forms(case, intake, step_obj, request.POST, request.FILES, readable)
+        forms = _build_forms(request.user, case, intake, step_obj, request.POST, request.FILES, readable)
         if action == "skip" and step_obj.key == "einwilligung":
             return redirect("casework:intake_step", case.pk, following.key)
         valid = all(f.is_valid() for f in [forms["main"], *forms.get("areas", [])])
@@ -241,7 +242,7 @@ def intake_step(request, case_id: int, step: str):
         services.intake_draft_save(actor=request.user, case=case, step=step, data=draft_from_post(request.POST))
         status = 409 if conflict else 400
     else:
-        forms = _build_forms(case, intake, step_obj, readable=readable)
+        forms = _build_forms(request.user, case, intake, step_obj, readable=readable)
         status = 200
     context = workspace_context(
         request,
@@ -255,7 +256,7 @@ def intake_step(request, case_id: int, step: str):
         following=following,
         forms=forms,
         conflict=conflict,
-        recorded_consents=selectors.consents_recorded_in(case=case, since=intake.started_at)
+        recorded_consents=selectors.consents_recorded_in(user=request.user, case=case, since=intake.started_at)
         if step_obj.key == "einwilligung"
         else (),
         saved_at=None,

@@ -37,7 +37,7 @@ from ..forms import (
 )
 from ..life_areas import AREAS, ContactRestriction
 from ..models import Appointment, Goal, GoalStep, Situation, Task
-from ._common import conflict_for, render_tab
+from ._common import conflict_for, refuse, render_tab
 
 
 def _case(request, case_id, scope=Scope.BASIC, action="view", allow=None):
@@ -56,12 +56,14 @@ def overview(request, case_id: int):
     readable = case_selectors.note_categories_for(user=user, case=case)
     open_tasks = selectors.tasks_of(user=user, case=case, open_only=True) if readable else []
     upcoming = selectors.appointments_of(user=user, case=case, upcoming_only=True) if readable else []
-    grants, consents = selectors.active_sharing_of(case=case) if case.is_owned else ([], [])
+    manages_sharing = case_permissions.can_manage_grants(user, case) or case_permissions.can_manage_consent(user, case)
+    grants, consents = selectors.active_sharing_of(user=user, case=case) if manages_sharing else ([], [])
     context = {
         "situation": situation,
         "restrictions": [ContactRestriction(c).label for c in (situation.contact_restrictions if situation else [])],
         "areas": areas,
-        "intake": selectors.intake_of(case=case),
+        "intake": selectors.intake_of(user=user, case=case),
+        "manages_sharing": manages_sharing,
         "open_tasks": open_tasks[:5],
         "open_task_count": len(open_tasks),
         "next_appointment": upcoming[0] if upcoming else None,
@@ -108,14 +110,14 @@ def note_add(request, case_id: int):
     case = _case(request, case_id, scope=Scope.BASIC, action="create")
     form = _note_form(request, case, request.POST)
     if form is None:
-        raise Http404
+        refuse(request, case)
     if form.is_valid():
         try:
             case_services.note_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         except PermissionDenied:
-            raise Http404 from None
+            refuse(request, case)
         else:
             if request.htmx:
                 events, cursor = selectors.timeline_page(user=request.user, case=case)
@@ -126,9 +128,10 @@ def note_add(request, case_id: int):
                 )
             messages.success(request, _("The note has been saved."))
             return redirect("casework:timeline", case.pk)
-    if request.htmx:
-        return render(request, "casework/_note_form.html", {"case": case, "note_form": form}, status=422)
     events, cursor = selectors.timeline_page(user=request.user, case=case)
+    if request.htmx:
+        context = {"case": case, "events": events, "cursor": cursor, "note_form": form}
+        return render(request, "casework/_timeline_with_form.html", context, status=422)
     return render_tab(
         request, "casework/timeline.html", case, "timeline", status=400, events=events, cursor=cursor, note_form=form
     )
@@ -180,7 +183,7 @@ def task_add(request, case_id: int):
     case = _case(request, case_id, action="create")
     form = _task_form(request, case, request.POST)
     if form is None:
-        raise Http404
+        refuse(request, case)
     if form.is_valid():
         try:
             services.task_add(actor=request.user, case=case, **form.cleaned_data)
@@ -200,7 +203,7 @@ def task_toggle(request, case_id: int, task_id: int):
     try:
         task = services.task_set_done(actor=request.user, case=case, task=task, done=request.POST.get("done") == "1")
     except PermissionDenied:
-        raise Http404 from None
+        refuse(request, case)
     if request.htmx:
         return render(request, "casework/_task_row.html", {"case": case, "task": task, "can_work": True})
     return redirect("casework:tasks", case.pk)
@@ -212,7 +215,7 @@ def appointment_add(request, case_id: int):
     case = _case(request, case_id, action="create")
     form = _appointment_form(request, case, request.POST)
     if form is None:
-        raise Http404
+        refuse(request, case)
     if form.is_valid():
         try:
             services.appointment_add(actor=request.user, case=case, **form.cleaned_data)
@@ -232,7 +235,7 @@ def appointment_cancel(request, case_id: int, appointment_id: int):
     try:
         services.appointment_cancel(actor=request.user, case=case, appointment=appointment)
     except PermissionDenied:
-        raise Http404 from None
+        refuse(request, case)
     messages.success(request, _("The appointment has been cancelled."))
     return redirect("casework:tasks", case.pk)
 
@@ -253,7 +256,7 @@ def documents(request, case_id: int):
     if request.method == "POST":
         form = _document_form(request, case, request.POST, request.FILES)
         if form is None:
-            raise Http404
+            refuse(request, case)
         if form.is_valid():
             try:
                 data = form.cleaned_data
@@ -330,7 +333,7 @@ def plan(request, case_id: int):
     if request.method == "POST":
         form = _goal_form(request, case, request.POST)
         if form is None:
-            raise Http404
+            refuse(request, case)
         if form.is_valid():
             try:
                 services.goal_add(actor=request.user, case=case, **form.cleaned_data)
@@ -361,7 +364,7 @@ def goal_change(request, case_id: int, goal_id: int):
                 apply_errors(form, error)
                 return _plan_page(request, case, step_forms={goal.pk: form}, status=400)
     except PermissionDenied:
-        raise Http404 from None
+        refuse(request, case)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("casework:plan", case.pk)
@@ -377,7 +380,7 @@ def goal_step_toggle(request, case_id: int, step_id: int):
             actor=request.user, case=case, step=step, done=request.POST.get("done") == "1"
         )
     except PermissionDenied:
-        raise Http404 from None
+        refuse(request, case)
     if request.htmx:
         return render(request, "casework/_goal_step.html", {"case": case, "step": step, "can_plan": True})
     return redirect("casework:plan", case.pk)
