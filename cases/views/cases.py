@@ -4,7 +4,6 @@ status changes and notes. Reads through cases.selectors, writes through cases.se
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from agencies.selectors import case_agencies_of, case_workers_of
 from notlagen.permissions import role_required
 
 from .. import permissions, selectors, services
-from ..duplicates import find_duplicates
 from ..filters import CaseFilter
 from ..forms import (
     CaseCloseForm,
@@ -24,7 +22,7 @@ from ..forms import (
     RevealNameForm,
     VersionForm,
 )
-from ._helpers import apply_errors
+from ._helpers import apply_errors, create_after_duplicate_check, person_fields
 
 CASE_ROLES = ("social_worker", "clerk", "team_lead", "partner_staff")
 
@@ -59,50 +57,24 @@ def case_create(request):
     if agency is None:
         raise Http404
     form = PersonCaseForm(request.POST or None)
-    duplicates = None
     if request.method == "POST" and "person_id" in request.POST:
         return _create_for_existing_person(request, agency)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["family_name"] and not data["duplicates_checked"]:
-            try:
-                duplicates = find_duplicates(
-                    user=request.user,
-                    given_name=data["given_name"],
-                    family_name=data["family_name"],
-                    birth_date=data["birth_date"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-                return render(request, "cases/case_create.html", {"form": form, "agency": agency})
-        if duplicates is None or not duplicates.any:
-            try:
-                with transaction.atomic():
-                    person = services.person_register(
-                        actor=request.user,
-                        agency=agency,
-                        given_name=data["given_name"],
-                        family_name=data["family_name"],
-                        alias=data["alias"],
-                        birth_date=data["birth_date"],
-                    )
-                    case = services.case_open(
-                        actor=request.user,
-                        agency=agency,
-                        person=person,
-                        title=data["title"],
-                        summary=data["summary"],
-                        district=data["district"],
-                    )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Case %(reference)s has been opened.") % {"reference": case.reference})
-                return redirect("cases:detail", case.pk)
-        else:
-            # The person saw the matches; submitting again creates a new record.
-            form.data = form.data.copy()
-            form.data["duplicates_checked"] = "True"
+
+    def create(data):
+        person = services.person_register(actor=request.user, agency=agency, **person_fields(data))
+        return services.case_open(
+            actor=request.user,
+            agency=agency,
+            person=person,
+            title=data["title"],
+            summary=data["summary"],
+            district=data["district"],
+        )
+
+    case, duplicates = create_after_duplicate_check(request, form, create)
+    if case is not None:
+        messages.success(request, _("Case %(reference)s has been opened.") % {"reference": case.reference})
+        return redirect("cases:detail", case.pk)
     return render(request, "cases/case_create.html", {"form": form, "duplicates": duplicates, "agency": agency})
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,11 +16,10 @@ from django.views.decorators.http import require_POST
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.duplicates import find_duplicates
 from cases.forms import default_grant_end
 from cases.models import ConsentText
 from cases.selectors import CaseNotFound
-from cases.views._helpers import apply_errors
+from cases.views._helpers import apply_errors, create_after_duplicate_check, person_fields
 from notlagen.permissions import role_required
 
 from .. import consent_pdf, permissions, selectors, services
@@ -63,46 +61,22 @@ def intake_start(request):
             raise Http404
         return _start_for_person(request, agency, chosen)
     form = IntakeStartForm(request.POST or None)
-    duplicates = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["family_name"] and not data["duplicates_checked"]:
-            try:
-                duplicates = find_duplicates(
-                    user=request.user,
-                    given_name=data["given_name"],
-                    family_name=data["family_name"],
-                    birth_date=data["birth_date"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-        if not form.errors and (duplicates is None or not duplicates.any):
-            try:
-                with transaction.atomic():
-                    person = case_services.person_register(
-                        actor=request.user,
-                        agency=agency,
-                        given_name=data["given_name"],
-                        family_name=data["family_name"],
-                        alias=data["alias"],
-                        birth_date=data["birth_date"],
-                    )
-                    intake = services.intake_start(
-                        actor=request.user,
-                        agency=agency,
-                        person=person,
-                        title=data["title"],
-                        contact_channel=data["contact_channel"],
-                        urgency=data["urgency"],
-                        district=data["district"],
-                    )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return redirect("casework:intake_step", intake.case_id, STEPS[0].key)
-        elif duplicates is not None and duplicates.any:
-            form.data = form.data.copy()
-            form.data["duplicates_checked"] = "True"
+
+    def create(data):
+        person = case_services.person_register(actor=request.user, agency=agency, **person_fields(data))
+        return services.intake_start(
+            actor=request.user,
+            agency=agency,
+            person=person,
+            title=data["title"],
+            contact_channel=data["contact_channel"],
+            urgency=data["urgency"],
+            district=data["district"],
+        )
+
+    intake, duplicates = create_after_duplicate_check(request, form, create)
+    if intake is not None:
+        return redirect("casework:intake_step", intake.case_id, STEPS[0].key)
     context = {"agency": agency, "search": search, "found": found, "form": form, "duplicates": duplicates}
     return render(request, "casework/intake_start.html", context)
 
