@@ -88,6 +88,16 @@ def team_leads_of(*, agency: Agency) -> QuerySet[User]:
     return User.objects.filter(memberships__agency=agency, memberships__role="team_lead", is_active=True).distinct()
 
 
+def members_with_perm_in(*, agency_id: int, perm: str) -> QuerySet[User]:
+    """Active members whose role in the agency gives `perm` (one query; roles.ROLE_PERMISSIONS)."""
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    return (
+        User.objects.filter(memberships__agency_id=agency_id, memberships__role__in=roles, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
 def case_workers_of(*, user) -> QuerySet[User]:
     """Colleagues who work on cases in the user's agencies (for assignment and filters)."""
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .life_areas import LifeArea
@@ -51,13 +52,13 @@ def initial_from_draft(form_class_fields, draft: dict[str, list[str]], prefix: s
             # a kept draft their absence means "none", not "as saved".
             if draft and getattr(field.widget, "allow_multiple_selected", False):
                 initial[name] = []
-            elif draft and field.__class__.__name__ == "BooleanField":
+            elif draft and isinstance(field, forms.BooleanField):
                 initial[name] = False
             continue
         values = draft[key]
         if getattr(field.widget, "allow_multiple_selected", False):
             initial[name] = values
-        elif field.__class__.__name__ == "BooleanField":
+        elif isinstance(field, forms.BooleanField):
             initial[name] = bool(values and values[0] not in ("", "off", "false"))
         else:
             initial[name] = values[0] if values else ""

@@ -22,6 +22,7 @@ from cases.selectors import (
     case_get_for,
     cases_visible_to,
     note_categories_for,
+    persons_visible_to,
     timeline_visibilities_for,
 )
 from notlagen import access_events
@@ -58,6 +59,12 @@ def situation_of(*, user, case: Case) -> tuple[Situation | None, list[AreaRow]]:
     rows = [AreaRow(spec, statuses.get(spec.area)) for spec in AREAS if spec.category in readable]
     _report(user, case, "life_area", [s.pk for s in statuses.values()])
     return situation, rows
+
+
+def situation_for(*, case: Case) -> Situation:
+    """Household and restrictions of a case with a first conversation (created with it). The
+    case read that precedes it is already in the access log."""
+    return Situation.objects.get(case=case)
 
 
 def life_area_statuses_of(*, user, case: Case, areas) -> dict[str, LifeAreaStatus]:
@@ -213,17 +220,19 @@ def timeline_page(*, user, case: Case, before: str | None = None, size: int = TI
 
 # What each kind of timeline entry refers to, to show its words.
 _RECORDS = {
-    "note": (CaseNote, ("author",)),
-    "task": (Task, ("assignee",)),
-    "task_done": (Task, ("assignee",)),
-    "appointment": (Appointment, ()),
-    "appointment_cancelled": (Appointment, ()),
-    "document": (Document, ()),
-    "goal": (Goal, ()),
-    "goal_achieved": (Goal, ()),
-    "goal_dropped": (Goal, ()),
-    "intake_completed": (Intake, ()),
+    "note": CaseNote,
+    "task": Task,
+    "task_done": Task,
+    "appointment": Appointment,
+    "appointment_cancelled": Appointment,
+    "document": Document,
+    "goal": Goal,
+    "goal_achieved": Goal,
+    "goal_dropped": Goal,
+    "intake_completed": Intake,
 }
+# The relation each record's words name (the note's author, the task's assignee).
+_RELATED = {CaseNote: ("author",), Task: ("assignee",)}
 
 
 def _attach_records(events: list[CaseEvent]) -> None:
@@ -231,16 +240,12 @@ def _attach_records(events: list[CaseEvent]) -> None:
     wanted: dict[type, set[int]] = {}
     for event in events:
         if event.kind in _RECORDS and event.ref_id:
-            wanted.setdefault(_RECORDS[event.kind][0], set()).add(event.ref_id)
+            wanted.setdefault(_RECORDS[event.kind], set()).add(event.ref_id)
     loaded = {
-        model: model.objects.select_related(*dict(_RECORDS.values())[model]).in_bulk(ids)
-        if dict(_RECORDS.values())[model]
-        else model.objects.in_bulk(ids)
-        for model, ids in wanted.items()
+        model: model.objects.select_related(*_RELATED.get(model, ())).in_bulk(ids) for model, ids in wanted.items()
     }
     for event in events:
-        model = _RECORDS.get(event.kind, (None,))[0]
-        event.record = loaded.get(model, {}).get(event.ref_id) if model else None
+        event.record = loaded.get(_RECORDS.get(event.kind), {}).get(event.ref_id)
 
 
 # --- home page ---------------------------------------------------------------------------------
@@ -315,8 +320,6 @@ def my_intake_drafts(*, user) -> list[Intake]:
 def persons_found_for(*, user, query: str, limit: int = 20) -> list:
     """Persons the user may see whose name or alias contains the query, or born on the date
     given (TT.MM.JJJJ). Reported as one list access."""
-    from cases.selectors import persons_visible_to
-
     query = query.strip()
     condition = Q(family_name__icontains=query) | Q(given_name__icontains=query) | Q(alias__icontains=query)
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):

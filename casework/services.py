@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
-from agencies.selectors import case_workers_of, has_perm_in
+from agencies.selectors import has_perm_in, members_with_perm_in
 from cases import timeline
 from cases.access_sync import case_touch
 from cases.forms import end_of_day
@@ -290,9 +290,11 @@ def task_add(*, actor, case: Case, title: str, category: str, assignee, due_on=N
         errors["title"] = _("Please describe the task.")
     if assignee is None:
         errors["assignee"] = _("Please choose who is responsible.")
-    elif assignee.pk != actor.pk and not (
-        assignee in case_workers_of(user=actor)
-        and has_perm_in(assignee, agency_id, NOTE_CATEGORY_ROLE_PERMISSION[category])
+    elif (
+        assignee.pk != actor.pk
+        and not members_with_perm_in(agency_id=agency_id, perm=NOTE_CATEGORY_ROLE_PERMISSION[category])
+        .filter(pk=assignee.pk)
+        .exists()
     ):
         errors["assignee"] = _("This colleague cannot take on a task of this category in this case.")
     if due_on is not None and due_on < timezone.localdate():
@@ -513,6 +515,11 @@ def goal_step_set_done(*, actor, case: Case, step: GoalStep, done: bool) -> Goal
 # --- handover ---------------------------------------------------------------------------------
 
 
+def handover_colleagues(*, actor, case: Case):
+    """Who may take the case over: members of the owning agency who may change cases."""
+    return members_with_perm_in(agency_id=case.owner_agency_id, perm="cases.change_case").exclude(pk=actor.pk)
+
+
 @transaction.atomic
 def case_hand_over(*, actor, case: Case, version: int, to_user, note: str, stay_assigned: bool = False) -> Case:
     """Give the case to a colleague of the owning agency, with a handover note they will read
@@ -520,8 +527,7 @@ def case_hand_over(*, actor, case: Case, version: int, to_user, note: str, stay_
     if not permissions.can_hand_over(actor, case):
         raise PermissionDenied
     errors = {}
-    colleagues = [w for w in case_workers_of(user=actor) if has_perm_in(w, case.owner_agency_id, "cases.change_case")]
-    if to_user is None or to_user not in colleagues or to_user.pk == actor.pk:
+    if to_user is None or not handover_colleagues(actor=actor, case=case).filter(pk=to_user.pk).exists():
         errors["to_user"] = _("Please choose a colleague of your agency.")
     if len(note.strip()) < 10:
         errors["note"] = _("Please write a handover note (at least 10 characters): what is open, what is urgent.")

@@ -25,8 +25,6 @@ def workspace_context(request, case, tab: str, **extra) -> dict:
         "readable_categories": readable,
         "explaining_grants": case.explaining_grants,
         "scopes": [Scope(s).label for s in Scope.values if s in case_selectors.scopes_of(case)],
-        "can_work": bool(readable)
-        and any(permissions.record_agency(user, case, "note", c) is not None for c in readable),
         "can_conduct_intake": permissions.can_conduct_intake(user, case),
     }
     context.update(extra)

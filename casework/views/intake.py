@@ -37,7 +37,7 @@ from ..forms import (
 )
 from ..intake import STEP_BY_KEY, STEPS, draft_from_post, initial_from_draft, neighbours
 from ..life_areas import AREA_BY_CODE, LifeArea
-from ..models import Intake, Situation
+from ..models import Intake
 from ._common import conflict_for, workspace_context
 
 INTAKE_ROLES = ("social_worker", "team_lead", "partner_staff")
@@ -129,14 +129,10 @@ def _intake_case(request, case_id, step_key: str):
     return case, intake, STEP_BY_KEY[step_key]
 
 
-def _situation(case) -> Situation:
-    return Situation.objects.get_or_create(case=case)[0]
-
-
 def _build_forms(user, case, intake: Intake, step, data=None, files=None, readable=()) -> dict:
     """The forms of a step: from the draft if one is kept, else from the saved records."""
     draft = intake.draft.get(step.key, {}) if data is None else {}
-    situation = _situation(case)
+    situation = selectors.situation_for(case=case)
     if step.key == "anliegen":
         initial = {
             "title": case.title,

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.selectors import case_workers_of, has_perm_in
+from agencies.selectors import case_workers_of
 from cases import permissions as case_permissions
 from cases import selectors as case_selectors
 from cases import services as case_services
@@ -456,10 +456,7 @@ def situation_edit(request, case_id: int):
 @login_required
 def handover(request, case_id: int):
     case = _case(request, case_id, action="change", allow=permissions.can_hand_over)
-    colleagues = case_workers_of(user=request.user).exclude(pk=request.user.pk)
-    colleagues = colleagues.filter(
-        pk__in=[u.pk for u in colleagues if has_perm_in(u, case.owner_agency_id, "cases.change_case")]
-    )
+    colleagues = services.handover_colleagues(actor=request.user, case=case)
     form = HandoverForm(request.POST or None, colleagues=colleagues, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,9 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from cases.scopes import Scope
+from notlagen.text import markdown_lite as render_markdown_lite
+
 register = template.Library()
 
 _INPUT_CLASS = {
@@ -53,13 +56,9 @@ def kern_option(option, field):
 @register.filter
 def markdown_lite(text):
     """A note's text as sanitized HTML (bold, italic, lists, links; nothing else survives)."""
-    from notlagen.text import markdown_lite as render
-
-    return mark_safe(render(text))  # noqa: S308 (sanitized by nh3 with an allow-list)
+    return mark_safe(render_markdown_lite(text))  # noqa: S308 (sanitized by nh3 with an allow-list)
 
 
 @register.filter
 def scope_label(code):
-    from cases.scopes import Scope
-
     return dict(Scope.choices).get(code, code)
