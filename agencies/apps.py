@@ -3,17 +3,25 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_role_groups(sender, using="default", apps=None, **kwargs) -> None:
+def _check_role_permissions(sender, using="default", apps=None, **kwargs) -> None:
+    """Every permission ROLE_PERMISSIONS names must exist: a typo would silently take a right away."""
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
 
-    from .services import role_groups_sync
+    from .roles import ROLE_PERMISSIONS
 
-    # Permissions of apps that migrate after this one do not exist yet; create them all first
-    # (idempotent), so the role table may name permissions of any app.
+    # Permissions of apps that migrate after this one do not exist yet; create them all first.
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
-    role_groups_sync()
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    known = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.using(using).values_list("content_type__app_label", "codename")
+    }
+    missing = wanted - known
+    if missing:
+        raise LookupError(f"ROLE_PERMISSIONS names unknown permissions: {sorted(missing)}")
 
 
 class AgenciesConfig(AppConfig):
@@ -23,4 +31,4 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
 
     def ready(self) -> None:
-        post_migrate.connect(_sync_role_groups, sender=self, dispatch_uid="agencies.role_groups_sync")
+        post_migrate.connect(_check_role_permissions, sender=self, dispatch_uid="agencies.check_role_permissions")

@@ -1,5 +1,9 @@
-"""The roles a member can hold in an agency. Each role maps to a Django group that carries
-its model-level permissions; which cases a member may touch comes from object permissions."""
+"""The roles a member can hold in an agency and what each role may do: ROLE_PERMISSIONS is the
+single source of role rights. The code reads it directly (agencies.selectors.role_permissions_in,
+per agency) and so does Django's permission check (agencies.backends.RoleBackend, for the admin);
+there are no role groups in the database that could drift from it. Which cases a member may
+touch comes from object permissions on the case (cases.access_sync); the rule for each action
+is in access.rules."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +19,8 @@ class Role(models.TextChoices):
     SERVICE_ACCOUNT = "service_account", _("Service account")
 
 
-# Roles that work on cases: their memberships put the user into the agency's permission group.
-# Auditors and administrators never read case content by default, so they stay outside it.
-CASE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.CLERK, Role.TEAM_LEAD, Role.PARTNER_STAFF, Role.SERVICE_ACCOUNT})
-
-
-def group_name(role: str) -> str:
-    return f"role:{role}"
-
-
 # Model-level permissions per role ("app_label.codename"). Later capabilities add theirs here;
-# agencies.apps syncs the groups after every migrate, so this table is the single source.
+# agencies.apps checks after every migrate that each name is a real permission.
 # What a role may do on a given case is further bounded by the case's scope (cases.permissions).
 _CASE_WORK = {
     "cases.add_case",
@@ -78,8 +73,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     # Partner staff work on their own agency's cases and, within the grant's scope, on shared ones.
     Role.PARTNER_STAFF: _CASE_WORK,
     # Auditors and administrators read no case content by default.
-    Role.AUDITOR: set(),
+    Role.AUDITOR: {"audit.view_accesslogentry"},
     Role.ADMINISTRATOR: _REFERENCE_DATA
     | {"accounts.view_user", "accounts.add_user", "accounts.change_user", "notifications.view_notification"},
     Role.SERVICE_ACCOUNT: set(),
 }
+
+
+def roles_with(perm: str) -> frozenset[str]:
+    """The roles whose rights include `perm`."""
+    return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)
+
+
+# Roles that work on cases (they read cases where their agency's scope allows). Auditors and
+# administrators never read case content by default, so they are not among them.
+CASE_ROLES = roles_with("cases.view_case")

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 
 from .models import Agency, Membership
-from .roles import CASE_ROLES, ROLE_PERMISSIONS
+from .roles import CASE_ROLES, ROLE_PERMISSIONS, roles_with
 
 _CACHE_ATTR = "_notlagen_memberships"
 
@@ -28,6 +28,7 @@ def roles_of(user) -> set[str]:
 
 
 def has_role(user, *roles: str) -> bool:
+    """For authentication policy only (who must use a second factor); rights come from access.rules."""
     return bool(roles_of(user) & set(roles))
 
 
@@ -50,7 +51,7 @@ def case_agencies_of(user) -> list[Agency]:
     a service account without rights)."""
     seen: dict[int, Agency] = {}
     for membership in memberships_of(user):
-        if membership.role in CASE_ROLES and "cases.view_case" in ROLE_PERMISSIONS.get(membership.role, set()):
+        if membership.role in CASE_ROLES:
             seen.setdefault(membership.agency_id, membership.agency)
     return list(seen.values())
 
@@ -90,9 +91,8 @@ def team_leads_of(*, agency: Agency) -> QuerySet[User]:
 
 def members_with_perm_in(*, agency_id: int, perm: str) -> QuerySet[User]:
     """Active members whose role in the agency gives `perm` (one query; roles.ROLE_PERMISSIONS)."""
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
     return (
-        User.objects.filter(memberships__agency_id=agency_id, memberships__role__in=roles, is_active=True)
+        User.objects.filter(memberships__agency_id=agency_id, memberships__role__in=roles_with(perm), is_active=True)
         .distinct()
         .order_by("last_name", "first_name")
     )

@@ -6,7 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from notlagen.access_events import access_event
+from access.events import access_event
 
 from . import context, writer
 
@@ -15,7 +15,7 @@ _ADMIN_ACTIONS = {ADDITION: "create", CHANGE: "change", DELETION: "delete"}
 
 @receiver(access_event, dispatch_uid="audit.access_event")
 def record_access(
-    sender, *, actor, action, object_type, object_ids, case_ids, person_ids, basis, purpose, outcome, **_
+    sender, *, actor, action, object_type, object_ids, case_ids, person_ids, basis, purpose, outcome, agency_id, **_
 ):
     entry = writer.write(
         actor=actor,
@@ -27,6 +27,7 @@ def record_access(
         basis=basis,
         purpose=purpose,
         outcome=outcome,
+        agency_id=agency_id,
     )
     _alerts_for(entry, rows=len(object_ids))
 
@@ -92,11 +93,18 @@ _task_tokens = {}
 
 @task_prerun.connect(dispatch_uid="audit.task_prerun")
 def _job_context(task_id=None, **kwargs):
-    _task_tokens[task_id] = context.activate(context.AccessContext(channel="job", request_id=task_id or ""))
+    # A job collects its reads and refusals like a request and writes them when it ends.
+    _task_tokens[task_id] = (
+        context.activate(context.AccessContext(channel="job", request_id=task_id or "")),
+        context.begin_pending(),
+    )
 
 
 @task_postrun.connect(dispatch_uid="audit.task_postrun")
 def _job_context_end(task_id=None, **kwargs):
-    token = _task_tokens.pop(task_id, None)
-    if token is not None:
-        context.reset(token)
+    tokens = _task_tokens.pop(task_id, None)
+    if tokens is not None:
+        context_token, pending_token = tokens
+        log = context.end_pending(pending_token)
+        context.reset(context_token)
+        writer.save(log.entries if log else [])

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access import events
 from agencies.selectors import agencies_of, team_leads_of
 from cases.models import AccessGrant
 from notifications.services import notify
-from notlagen import access_events
 
 from .models import AccessLogEntry, Review
 
@@ -92,5 +92,5 @@ def review_decide(*, actor, review: Review, verdict: str, comment: str) -> Revie
             link=reverse("home"),
             channels=("in_app", "email"),
         )
-    access_events.report(actor=actor, action="change", object_type="review", object_ids=[review.pk], purpose=verdict)
+    events.report(actor=actor, action="change", object_type="review", object_ids=[review.pk], purpose=verdict)
     return review

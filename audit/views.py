@@ -3,36 +3,26 @@ person's access history, the review queue and the integrity check. Auditors only
 second factor; everything here is log metadata, never case content."""
 
 import csv
-from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.roles import Role
-from notlagen import access_events
-from notlagen.permissions import role_required
+from access import events
+from access.rules import Action
+from access.web import requires
 
 from . import review, selectors, verification
 from .filters import AccessLogFilter
 from .forms import ReviewForm
 from .models import AccessLogEntry
 
-
-def auditor_view(view):
-    @role_required(Role.AUDITOR)
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_verified() and not settings.DEMO_RELAX_SECOND_FACTOR:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The auditors' workspace: the auditor role, with the second factor passed (access.rules).
+auditor_view = requires(Action.AUDIT_USE)
 
 
 def _filtered(request):
@@ -51,7 +41,7 @@ def search(request):
     rows, next_before = selectors.entries_page(queryset, before=int(before) if (before or "").isdigit() else None)
     query = request.GET.copy()
     query.pop("vor", None)
-    access_events.report(actor=request.user, action="search", object_type="access_log", object_ids=[r.pk for r in rows])
+    events.report(actor=request.user, action="search", object_type="access_log", object_ids=[r.pk for r in rows])
     context = {
         "filter": filterset,
         "rows": rows,
@@ -65,7 +55,7 @@ def search(request):
 @auditor_view
 def entry_detail(request, entry_id: int):
     entry = get_object_or_404(AccessLogEntry.objects.select_related("agency"), pk=entry_id)
-    access_events.report(actor=request.user, action="view", object_type="access_log", object_ids=[entry.pk])
+    events.report(actor=request.user, action="view", object_type="access_log", object_ids=[entry.pk])
     return render(request, "audit/entry_detail.html", {"entry": entry})
 
 
@@ -125,9 +115,7 @@ def export_csv(request):
     if filterset.is_bound and not filterset.is_valid():
         return redirect(f"{request.path.rsplit('/', 2)[0]}/?{request.GET.urlencode()}")
     # The export itself is an access to the log and is logged (with its filters, not its rows).
-    access_events.report(
-        actor=request.user, action="export", object_type="access_log", purpose=request.GET.urlencode()[:300]
-    )
+    events.report(actor=request.user, action="export", object_type="access_log", purpose=request.GET.urlencode()[:300])
     response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="zugriffsprotokoll-{timezone.localdate():%Y%m%d}.csv"'
     return response
@@ -136,7 +124,7 @@ def export_csv(request):
 @auditor_view
 def person_report(request, person_id: int):
     entries = selectors.person_history(person_id=person_id)
-    access_events.report(
+    events.report(
         actor=request.user,
         action="print",
         object_type="access_log",
@@ -150,7 +138,7 @@ def person_report(request, person_id: int):
 @auditor_view
 def reviews(request):
     queue = list(review.pending_reviews()[:200])
-    access_events.report(actor=request.user, action="list", object_type="review", object_ids=[r.pk for r in queue])
+    events.report(actor=request.user, action="list", object_type="review", object_ids=[r.pk for r in queue])
     return render(request, "audit/reviews.html", {"reviews": queue})
 
 
@@ -173,7 +161,7 @@ def review_detail(request, review_id: int):
             messages.success(request, _("The verdict has been saved."))
             return redirect("audit:reviews")
     related = selectors.review_related_entries(item)
-    access_events.report(
+    events.report(
         actor=request.user,
         action="view",
         object_type="review",

@@ -1,10 +1,11 @@
 """Writes access-log entries.
 
-Inside a transaction (every service that changes data) the entry is written at once, so a
-rolled-back change leaves no entry and a committed one always has its entry. Reads in a web
-request outside a transaction are collected and written together when the request ends, in one
-transaction: one commit per request instead of two per event (see AccessContextMiddleware,
-which fails the request if that write fails, so no page goes out unlogged)."""
+Changes are written inside their transaction at once, so a rolled-back change leaves no entry
+and a committed one always has its entry. Reads of a web request or a job (outside a
+transaction) are collected and written together when it ends, in one insert: one commit per
+request instead of two per event (see AccessContextMiddleware, which fails the request if that
+write fails, so no page goes out unlogged). Refusals are collected too, even inside a
+transaction: the transaction that refused rolls back, the refusal must stay."""
 
 from __future__ import annotations
 
@@ -15,16 +16,17 @@ from . import context
 from .models import AccessLogEntry
 
 
-def _agency_of(actor):
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
+def _agency_id_of(actor, agency_id: int | None) -> int | None:
+    """The agency the actor acted for: as the access layer says, else their only agency."""
+    if agency_id is not None or actor is None or not getattr(actor, "is_authenticated", False):
+        return agency_id
     from agencies.selectors import memberships_of
 
-    memberships = memberships_of(actor)
-    return memberships[0].agency if memberships else None
+    agencies = {m.agency_id for m in memberships_of(actor)}
+    return agencies.pop() if len(agencies) == 1 else None
 
 
-def write(
+def entry_for(
     *,
     actor,
     action: str,
@@ -36,16 +38,17 @@ def write(
     purpose: str = "",
     outcome: str = "allowed",
     actor_name: str = "",
+    agency_id: int | None = None,
 ) -> AccessLogEntry:
     where = context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    entry = AccessLogEntry(
+    return AccessLogEntry(
         time=timezone.now(),
         actor=actor if authenticated else None,
         actor_name=(actor.get_username() if authenticated else actor_name)[:150],
-        agency=_agency_of(actor),
+        agency_id=_agency_id_of(actor, agency_id),
         action=action,
-        object_type=object_type,
+        object_type=object_type[:30],
         object_ids=[int(i) for i in object_ids if i is not None][:500],
         case_ids=sorted({int(i) for i in case_ids if i is not None}),
         person_ids=sorted({int(i) for i in person_ids if i is not None}),
@@ -57,9 +60,14 @@ def write(
         user_agent=where.user_agent,
         outcome=outcome,
     )
-    buffer = context.buffer()
-    if buffer is not None and not connection.in_atomic_block:
-        buffer.append(entry)
+
+
+def write(**fields) -> AccessLogEntry:
+    entry = entry_for(**fields)
+    pending = context.pending()
+    if pending is not None and (entry.outcome == "denied" or not connection.in_atomic_block):
+        pending.entries.append(entry)
+        pending.denied_written = pending.denied_written or entry.outcome == "denied"
     else:
         save([entry])
     return entry

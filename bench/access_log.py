@@ -43,7 +43,7 @@ def logging_overhead(repeat: int) -> dict:
     from agencies.models import Agency
     from audit.receivers import record_access
     from cases.models import CaseGroupObjectPermission
-    from notlagen.access_events import access_event
+    from access.events import access_event
 
     jobcenter = Agency.objects.get(name="Bench-Träger 000")
     user = User.objects.filter(memberships__agency=jobcenter).first()

@@ -28,7 +28,7 @@ def build():
     from agencies.services import membership_add
     from cases import grants, services
     from cases.models import Statute
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from casework import services as work
 
     owner = Agency.objects.create(name="Bench Hilfen in Notlagen", short_name="BENCH")
@@ -45,7 +45,7 @@ def build():
     statute = Statute.objects.create(code="§ 69 Abs. 1 Nr. 1 SGB X", title="Bench")
     person = services.person_register(actor=worker, agency=owner, alias="Bench")
     intake = work.intake_start(actor=worker, agency=owner, person=person, title="Bench", contact_channel="walk_in")
-    case = case_get_for(user=worker, case_id=intake.case_id)
+    case = case_access(user=worker, case_id=intake.case_id)
     grants.grant_create(
         actor=worker,
         case=case,
@@ -55,7 +55,7 @@ def build():
         valid_until=timezone.now() + timedelta(days=30),
         statute=statute,
     )
-    case = case_get_for(user=worker, case_id=case.pk)
+    case = case_access(user=worker, case_id=case.pk)
     work.situation_update(
         actor=worker,
         case=case,

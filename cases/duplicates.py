@@ -18,12 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import events
+from access.errors import NotFound
 from agencies.models import Agency
-from notlagen import access_events
 
 from .models import Case, DuplicateCheck, DuplicateMatch, Person
 from .phonetics import phonetic_key
-from .selectors import CaseNotFound, persons_visible_to
+from .selectors import persons_visible_to
 
 MATCH_TOKEN_MAX_AGE = timedelta(hours=8)  # a working day
 FUZZY_THRESHOLD = 0.85
@@ -91,7 +92,10 @@ def find_duplicates(*, user, given_name: str, family_name: str, birth_date=None,
     if not candidates:
         return DuplicateResult([], [])
     visible_ids = set(
-        persons_visible_to(user=user).filter(pk__in=[p.pk for p in candidates]).values_list("pk", flat=True)
+        persons_visible_to(user=user)
+        .unreported()
+        .filter(pk__in=[p.pk for p in candidates])
+        .values_list("pk", flat=True)
     )
     visible = [p for p in candidates if p.pk in visible_ids]
     hidden = [p.pk for p in candidates if p.pk not in visible_ids]
@@ -105,7 +109,7 @@ def find_duplicates(*, user, given_name: str, family_name: str, birth_date=None,
         DuplicateMatch.objects.create(token=token, duplicate_check=check, case=case)
         elsewhere.append(ElsewhereMatch(case.owner_agency.name, token))
     # The auditors see every record the check touched, inside and outside the user's grants.
-    access_events.report(
+    events.report(
         actor=user,
         action="search",
         object_type="person",
@@ -127,5 +131,6 @@ def case_for_match_token(token: str, *, user) -> tuple[Case, Agency]:
         .first()
     )
     if match is None:
-        raise CaseNotFound
+        events.denied(actor=user, object_type="duplicate_match", action="view")
+        raise NotFound("duplicate_match")
     return match.case, match.case.owner_agency

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -16,10 +16,6 @@ from .models import Consent, ConsentText, ContactChannel, Statute
 from .scopes import NoteCategory, Scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def end_of_day(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
 class PersonCaseForm(forms.Form):

@@ -1,21 +1,24 @@
 """Writes of persons, cases and notes. One function per use case, one transaction each; every
-change is reported to the access log; permissions are enforced here as well as in the views."""
+change is reported to the access log. Each service asks the access layer for its action (a
+case passed in plainly is resolved and checked, never trusted)."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import events
+from access.case_access import CaseAccess, access_for
+from access.decide import refuse, require, require_in
+from access.rules import Action
 from agencies.models import Agency
-from agencies.selectors import case_agencies_of, has_perm_in
-from notlagen import access_events
 
-from . import permissions, timeline
+from . import timeline
 from .access_sync import case_permissions_sync, case_touch
 from .models import Case, CaseNote, ContactChannel, Person, Visibility
 from .phonetics import phonetic_key
@@ -44,8 +47,7 @@ def person_register(
     *, actor, agency: Agency, given_name: str = "", family_name: str = "", alias: str = "", birth_date=None
 ) -> Person:
     given_name, family_name, alias = given_name.strip(), family_name.strip(), alias.strip()
-    if agency not in case_agencies_of(actor) or not has_perm_in(actor, agency.pk, "cases.add_person"):
-        raise PermissionDenied
+    require_in(actor, Action.PERSON_REGISTER, agency)
     if not family_name and not alias:
         raise ValidationError({"family_name": _("Please enter a family name, or an alias for anonymous counselling.")})
     if given_name and not family_name:
@@ -60,8 +62,13 @@ def person_register(
         given_phonetic=phonetic_key(given_name),
         owner_agency=agency,
     )
-    access_events.report(
-        actor=actor, action="create", object_type="person", object_ids=[person.pk], person_ids=[person.pk]
+    events.report(
+        actor=actor,
+        action="create",
+        object_type="person",
+        object_ids=[person.pk],
+        person_ids=[person.pk],
+        agency_id=agency.pk,
     )
     return person
 
@@ -69,8 +76,7 @@ def person_register(
 @transaction.atomic
 def person_reveal_name(*, actor, person: Person, given_name: str, family_name: str, birth_date=None) -> Person:
     """Turn a pseudonymous record into a named one once the person is ready to give their name."""
-    if not permissions.can_manage_person(actor, person, "cases.change_person"):
-        raise PermissionDenied
+    right = require(actor, Action.PERSON_CHANGE, person)
     if not family_name.strip():
         raise ValidationError({"family_name": _("Please enter the family name.")})
     _check_birth_date(birth_date)
@@ -79,8 +85,13 @@ def person_reveal_name(*, actor, person: Person, given_name: str, family_name: s
     if birth_date is not None:
         person.birth_date = birth_date
     person.save()
-    access_events.report(
-        actor=actor, action="change", object_type="person", object_ids=[person.pk], person_ids=[person.pk]
+    events.report(
+        actor=actor,
+        action="change",
+        object_type="person",
+        object_ids=[person.pk],
+        person_ids=[person.pk],
+        agency_id=right.agency_id,
     )
     return person
 
@@ -89,12 +100,11 @@ def person_reveal_name(*, actor, person: Person, given_name: str, family_name: s
 def case_open(
     *, actor, agency: Agency, person: Person, title: str, summary: str = "", district=None, assigned_workers=()
 ) -> Case:
-    if agency not in case_agencies_of(actor) or not has_perm_in(actor, agency.pk, "cases.add_case"):
-        raise PermissionDenied
-    if person.owner_agency_id != agency.pk:
-        # A person seen through another agency's grant stays that agency's record: open the
-        # case on a record of your own (or ask for access), so access never outlives a grant.
-        raise PermissionDenied
+    require_in(actor, Action.CASE_OPEN, agency)
+    # A person seen through another agency's grant stays that agency's record: open the case on
+    # a record of your own (or ask for access), so access never outlives a grant.
+    if require(actor, Action.CASE_OPEN_FOR_PERSON, person).agency_id != agency.pk:
+        refuse(actor, Action.CASE_OPEN_FOR_PERSON, person)
     if not title.strip():
         raise ValidationError({"title": _("Please state the reason for contact.")})
     case = Case.objects.create(
@@ -113,48 +123,43 @@ def case_open(
     timeline.record(
         case=case, kind="case_opened", visibility=Visibility.BASIC, actor=actor, agency_id=agency.pk, title=case.title
     )
-    access_events.report(
+    events.report(
         actor=actor,
         action="create",
         object_type="case",
         object_ids=[case.pk],
         case_ids=[case.pk],
         person_ids=[person.pk],
+        agency_id=agency.pk,
     )
     return case
 
 
-def _locked_update(*, actor, case: Case, version: int, action: str, event: dict | None = None, **fields) -> Case:
+def _locked_update(*, access: CaseAccess, version: int, event: dict | None = None, **fields) -> Case:
     """Apply `fields` only if nobody changed the case since `version` was read; `event` goes
     to the timeline (kind and data)."""
+    case = access.case
     updated = Case.objects.filter(pk=case.pk, version=version).update(**fields, version=F("version") + 1)
     if not updated:
         raise ConcurrentEditError(Case.objects.select_related("district").get(pk=case.pk))
     case_touch(case.pk)
     if event:
-        timeline.record(case=case, visibility=Visibility.BASIC, actor=actor, agency_id=case.owner_agency_id, **event)
-    access_events.report(
-        actor=actor,
-        action=action,
-        object_type="case",
-        object_ids=[case.pk],
-        case_ids=[case.pk],
-        person_ids=[case.person_id],
-    )
+        timeline.record(
+            case=case, visibility=Visibility.BASIC, actor=access.user, agency_id=case.owner_agency_id, **event
+        )
+    access.report(action="change", object_type="case", object_ids=[case.pk])
     return Case.objects.select_related("person", "owner_agency", "district").get(pk=case.pk)
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, version: int, title: str, summary: str, district, assigned_workers) -> Case:
-    if not permissions.can_change_case(actor, case):
-        raise PermissionDenied
+def case_update(*, actor, case, version: int, title: str, summary: str, district, assigned_workers) -> Case:
+    access = access_for(actor, case)
+    access.require(Action.CASE_CHANGE)
     if not title.strip():
         raise ValidationError({"title": _("Please state the reason for contact.")})
     updated = _locked_update(
-        actor=actor,
-        case=case,
+        access=access,
         version=version,
-        action="change",
         title=title.strip(),
         summary=summary,
         district=district,
@@ -164,18 +169,16 @@ def case_update(*, actor, case: Case, version: int, title: str, summary: str, di
 
 
 @transaction.atomic
-def case_close(*, actor, case: Case, version: int, reason: str) -> Case:
-    if not permissions.can_close_case(actor, case):
-        raise PermissionDenied
-    if case.status == Case.Status.CLOSED:
+def case_close(*, actor, case, version: int, reason: str) -> Case:
+    access = access_for(actor, case)
+    access.require(Action.CASE_CLOSE)
+    if access.case.status == Case.Status.CLOSED:
         raise ValidationError({"reason": _("The case is already closed.")})
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": _("Please give a reason for closing the case.")})
     return _locked_update(
-        actor=actor,
-        case=case,
+        access=access,
         version=version,
-        action="change",
         event={"kind": "case_closed", "reason": reason.strip()},
         status=Case.Status.CLOSED,
         closed_reason=reason.strip(),
@@ -184,16 +187,14 @@ def case_close(*, actor, case: Case, version: int, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, actor, case: Case, version: int) -> Case:
-    if not permissions.can_close_case(actor, case):
-        raise PermissionDenied
-    if case.status != Case.Status.CLOSED:
+def case_reopen(*, actor, case, version: int) -> Case:
+    access = access_for(actor, case)
+    access.require(Action.CASE_CLOSE)
+    if access.case.status != Case.Status.CLOSED:
         raise ValidationError({"__all__": _("Only a closed case can be reopened.")})
     return _locked_update(
-        actor=actor,
-        case=case,
+        access=access,
         version=version,
-        action="change",
         event={"kind": "case_reopened"},
         status=Case.Status.ACTIVE,
         closed_reason="",
@@ -202,21 +203,21 @@ def case_reopen(*, actor, case: Case, version: int) -> Case:
 
 
 @transaction.atomic
-def case_activate(*, actor, case: Case, version: int) -> Case:
-    if not permissions.can_change_case(actor, case):
-        raise PermissionDenied
-    if case.status != Case.Status.OPEN:
+def case_activate(*, actor, case, version: int) -> Case:
+    access = access_for(actor, case)
+    access.require(Action.CASE_CHANGE)
+    if access.case.status != Case.Status.OPEN:
         raise ValidationError({"__all__": _("Only an open case can be set to active.")})
-    return _locked_update(actor=actor, case=case, version=version, action="change", status=Case.Status.ACTIVE)
+    return _locked_update(access=access, version=version, status=Case.Status.ACTIVE)
 
 
 @transaction.atomic
-def note_add(*, actor, case: Case, category: str, text: str, contact_channel: str = "", occurred_on=None) -> CaseNote:
-    """`case` must come from case_get_for (it carries the user's permissions on it). A note may
+def note_add(*, actor, case, category: str, text: str, contact_channel: str = "", occurred_on=None) -> CaseNote:
+    """A note in the name of the agency whose scope and role allow its category. A note may
     record a contact with the person (how, and on which day: never a day still to come)."""
-    agency_id = permissions.note_agency(actor, case, category)
-    if agency_id is None:
-        raise PermissionDenied
+    access = access_for(actor, case)
+    case = access.case
+    agency_id = access.require(Action.NOTE_ADD, category).agency_id
     errors = {}
     if not text.strip():
         errors["text"] = _("Please write the note.")
@@ -237,12 +238,5 @@ def note_add(*, actor, case: Case, category: str, text: str, contact_channel: st
     )
     case_touch(case.pk)
     timeline.record(case=case, kind="note", visibility=category, actor=actor, agency_id=agency_id, ref_id=note.pk)
-    access_events.report(
-        actor=actor,
-        action="create",
-        object_type="note",
-        object_ids=[note.pk],
-        case_ids=[case.pk],
-        person_ids=[case.person_id],
-    )
+    access.report(action="create", object_type="note", object_ids=[note.pk], agency_id=agency_id)
     return note

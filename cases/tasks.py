@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from notlagen import access_events
+from access import events
 
 from .access_sync import expired_permissions_remove
 
@@ -12,5 +12,5 @@ def expire_grants() -> int:
     """Remove guardian rows of grants past their end (reads already refuse them at read time)."""
     touched = expired_permissions_remove()
     if touched:
-        access_events.report(actor=None, action="expire", object_type="grant", case_ids=[], outcome="allowed")
+        events.report(actor=None, action="expire", object_type="grant", case_ids=[], outcome="allowed")
     return touched

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.views import workspace
+from casework.views import overview, timeline
 
 from .views import cases, sharing
 
@@ -9,11 +9,11 @@ app_name = "cases"
 urlpatterns = [
     path("faelle/", cases.case_list, name="list"),
     path("faelle/neu/", cases.case_create, name="create"),
-    path("faelle/<int:case_id>/", workspace.overview, name="detail"),
+    path("faelle/<int:case_id>/", overview.overview, name="detail"),
     path("faelle/<int:case_id>/bearbeiten/", cases.case_edit, name="edit"),
     path("faelle/<int:case_id>/abschliessen/", cases.case_close, name="close"),
     path("faelle/<int:case_id>/status/<str:transition>/", cases.case_status, name="status"),
-    path("faelle/<int:case_id>/notizen/", workspace.note_add, name="note_add"),
+    path("faelle/<int:case_id>/notizen/", timeline.note_add, name="note_add"),
     path("faelle/<int:case_id>/freigaben/", sharing.case_grants, name="grants"),
     path("faelle/<int:case_id>/freigaben/<int:grant_id>/widerrufen/", sharing.grant_revoke, name="grant_revoke"),
     path("personen/<int:person_id>/", cases.person_detail, name="person"),

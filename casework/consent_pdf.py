@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from access.rules import Action
 from cases.scopes import Scope
-from notlagen import access_events
 
 # The PDF core fonts cover Latin-1; typographic characters outside it are written plainly.
 _PLAIN = str.maketrans(
@@ -77,17 +77,12 @@ def render(*, case, agencies, scopes, purpose: str, given_how: str, text, valid_
     return bytes(pdf.output())
 
 
-def response_for(*, user, case, **fields) -> HttpResponse:
+def response_for(*, user, access, **fields) -> HttpResponse:
+    """The PDF for the owning agency's worker who conducts the conversation; logged as printed."""
+    access.require(Action.INTAKE_CONDUCT)
+    case = access.case
     content = render(case=case, **fields)
-    access_events.report(
-        actor=user,
-        action="print",
-        object_type="consent_form",
-        object_ids=[case.pk],
-        case_ids=[case.pk],
-        person_ids=[case.person_id],
-        purpose=fields.get("purpose", ""),
-    )
+    access.report(action="print", object_type="consent_form", object_ids=[case.pk], purpose=fields.get("purpose", ""))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="einwilligung-{case.reference}.pdf"'
     return response

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from access.reporting import ReportingQuerySet
 from agencies.models import Agency
 from cases.models import Case, Consent, ContactChannel
 from cases.scopes import NoteCategory
@@ -44,6 +45,8 @@ class Intake(models.Model):
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
+    objects = ReportingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("first conversation")
         verbose_name_plural = _("first conversations")
@@ -65,6 +68,8 @@ class Situation(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = ReportingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("situation")
         verbose_name_plural = _("situations")
@@ -84,6 +89,8 @@ class LifeAreaStatus(models.Model):
     flag = models.BooleanField(default=False)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = ReportingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("life area")
@@ -111,6 +118,8 @@ class Task(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ReportingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")
@@ -141,6 +150,8 @@ class Appointment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+
+    objects = ReportingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appointment")
@@ -184,6 +195,8 @@ class Document(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = ReportingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
@@ -210,6 +223,8 @@ class Goal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = ReportingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
@@ -230,6 +245,8 @@ class GoalStep(models.Model):
     responsible = models.CharField(_("who"), max_length=10, choices=Responsible.choices)
     due_on = models.DateField(_("by"), null=True, blank=True)
     done_at = models.DateTimeField(_("done on"), null=True, blank=True)
+
+    objects = ReportingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreed step")

@@ -1,31 +1,25 @@
-"""Reads of the case workspace. Every function takes a case as returned by
-cases.selectors.case_get_for (which checked and logged the access to the case itself) and
-returns only what the user's scope and role allow, reporting what it shows to the access log."""
+"""Reads of the case workspace. Every function takes the user's CaseAccess (which checked and
+logged the access to the case itself) and returns only what the user's scope and role allow;
+the lists log the rows they return (access.reporting)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Case as CaseWhen
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from agencies.selectors import case_agencies_of, has_perm_in
-from cases import permissions as case_permissions
+from access import events
+from access.case_access import CaseAccess, case_access
+from access.errors import NotFound, as_int
+from access.reporting import list_report
+from access.rules import Action, rule
+from agencies.selectors import case_agencies_of, role_permissions_in
 from cases.access_sync import permission_ids
-from cases.models import AccessGrant, Case, CaseEvent, CaseGroupObjectPermission, CaseNote, Consent
-from cases.scopes import NOTE_CATEGORY_PERMISSION
-from cases.selectors import (
-    NOTE_CATEGORY_ROLE_PERMISSION,
-    CaseNotFound,
-    case_get_for,
-    cases_visible_to,
-    note_categories_for,
-    persons_visible_to,
-    timeline_visibilities_for,
-)
-from notlagen import access_events
+from cases.models import AccessGrant, CaseEvent, CaseGroupObjectPermission, CaseNote, Consent
+from cases.scopes import NOTE_CATEGORY_PERMISSION, NoteCategory
+from cases.selectors import cases_visible_to
 
 from .life_areas import AREAS
 from .models import Appointment, Document, Goal, GoalStep, Intake, LifeAreaStatus, Situation, Task
@@ -33,16 +27,10 @@ from .models import Appointment, Document, Goal, GoalStep, Intake, LifeAreaStatu
 TIMELINE_PAGE_SIZE = 30
 
 
-def _report(user, case: Case, object_type: str, ids: list[int], action: str = "list") -> None:
-    if ids:
-        access_events.report(
-            actor=user,
-            action=action,
-            object_type=object_type,
-            object_ids=ids,
-            case_ids=[case.pk],
-            person_ids=[case.person_id],
-        )
+def _reported(queryset, access: CaseAccess, object_type: str, action: str = "list"):
+    return queryset.reported_to(
+        access.user, object_type=object_type, action=action, case=access, agency_id=access.acting_agency_id
+    )
 
 
 @dataclass
@@ -51,171 +39,143 @@ class AreaRow:
     status: LifeAreaStatus | None
 
 
-def situation_of(*, user, case: Case) -> tuple[Situation | None, list[AreaRow]]:
+def situation_of(*, access: CaseAccess) -> tuple[Situation | None, list[AreaRow]]:
     """Household and contact restrictions (basic) and the life areas the user may read."""
-    readable = set(note_categories_for(user=user, case=case))
-    situation = Situation.objects.filter(case=case).first()
-    statuses = {s.area: s for s in LifeAreaStatus.objects.filter(case=case, category__in=readable)}
-    rows = [AreaRow(spec, statuses.get(spec.area)) for spec in AREAS if spec.category in readable]
-    _report(user, case, "life_area", [s.pk for s in statuses.values()])
-    return situation, rows
+    readable = set(access.readable_categories)
+    situation = Situation.objects.filter(case=access.case).first()
+    rows = _reported(LifeAreaStatus.objects.filter(case=access.case, category__in=readable), access, "life_area")
+    statuses = {s.area: s for s in rows}
+    return situation, [AreaRow(spec, statuses.get(spec.area)) for spec in AREAS if spec.category in readable]
 
 
-def situation_for(*, case: Case) -> Situation:
+def situation_for(*, access: CaseAccess) -> Situation:
     """Household and restrictions of a case with a first conversation (created with it). The
     case read that precedes it is already in the access log."""
-    return Situation.objects.get(case=case)
+    return Situation.objects.get(case=access.case)
 
 
-def life_area_statuses_of(*, user, case: Case, areas) -> dict[str, LifeAreaStatus]:
+def life_area_statuses_of(*, access: CaseAccess, areas) -> dict[str, LifeAreaStatus]:
     """Saved statuses of some life areas the user may read (for the conversation's steps)."""
-    readable = note_categories_for(user=user, case=case)
-    rows = {s.area: s for s in LifeAreaStatus.objects.filter(case=case, area__in=areas, category__in=readable)}
-    _report(user, case, "life_area", [s.pk for s in rows.values()])
-    return rows
+    rows = LifeAreaStatus.objects.filter(case=access.case, area__in=areas, category__in=access.readable_categories)
+    return {s.area: s for s in _reported(rows, access, "life_area")}
 
 
-def intake_of(*, user, case: Case) -> Intake | None:
-    """The case's first conversation; its free text (help given, next steps) is the owning
-    agency's, so it is reported as read only where it is shown (owners)."""
-    intake = Intake.objects.filter(case=case).select_related("started_by").first()
-    if intake is not None and case.is_owned:
-        _report(user, case, "intake", [intake.pk], action="view")
+def intake_of(*, access: CaseAccess) -> Intake | None:
+    """The case's first conversation. Its free text (help given, next steps) is the owning
+    agency's: it is reported as read where it is shown, to the owning agency."""
+    intake = Intake.objects.filter(case=access.case).select_related("started_by").first()
+    if intake is not None and access.allows(Action.INTAKE_READ):
+        access.report(action="view", object_type="intake", object_ids=[intake.pk])
     return intake
 
 
-def tasks_of(*, user, case: Case, open_only: bool = False) -> list[Task]:
-    queryset = Task.objects.filter(case=case, category__in=note_categories_for(user=user, case=case)).select_related(
-        "assignee"
-    )
+def tasks_of(*, access: CaseAccess, open_only: bool = False) -> list[Task]:
+    queryset = Task.objects.filter(case=access.case, category__in=access.readable_categories).select_related("assignee")
     if open_only:
         queryset = queryset.filter(done_at=None)
-    rows = list(queryset)
-    _report(user, case, "task", [t.pk for t in rows])
-    return rows
+    return list(_reported(queryset, access, "task"))
 
 
-def appointments_of(*, user, case: Case, upcoming_only: bool = False) -> list[Appointment]:
-    queryset = Appointment.objects.filter(case=case, category__in=note_categories_for(user=user, case=case))
+def appointments_of(*, access: CaseAccess, upcoming_only: bool = False) -> list[Appointment]:
+    queryset = Appointment.objects.filter(case=access.case, category__in=access.readable_categories)
     if upcoming_only:
         queryset = queryset.filter(cancelled_at=None, starts_at__gte=timezone.now())
-    rows = list(queryset)
-    _report(user, case, "appointment", [a.pk for a in rows])
-    return rows
+    return list(_reported(queryset, access, "appointment"))
 
 
-def _documents_readable(user, case: Case):
+def _documents_readable(access: CaseAccess):
     """Documents of readable categories; signed consents only for those who keep consents."""
-    queryset = Document.objects.filter(case=case, category__in=note_categories_for(user=user, case=case))
-    if not case_permissions.can_manage_consent(user, case):
+    queryset = Document.objects.filter(case=access.case, category__in=access.readable_categories)
+    if not access.allows(Action.CONSENT_DOCUMENTS_VIEW):
         queryset = queryset.filter(consent__isnull=True)
     return queryset
 
 
-def documents_of(*, user, case: Case) -> list[Document]:
-    rows = list(_documents_readable(user, case).select_related("uploaded_by").defer("sha256"))
-    _report(user, case, "document", [d.pk for d in rows])
-    return rows
-
-
-def document_get_for(*, user, case_id, document_id) -> tuple[Case, Document]:
-    """A document the user may open: the case's scope and the user's role must allow its
-    category. Anything else is CaseNotFound, logged as denied."""
-    case = case_get_for(user=user, case_id=case_id)
-    try:
-        document = _documents_readable(user, case).get(pk=int(document_id))
-    except (Document.DoesNotExist, TypeError, ValueError):
-        document = None
-    if document is None:
-        access_events.denied(actor=user, object_type="document", object_id=document_id, action="view")
-        raise CaseNotFound
-    _report(user, case, "document", [document.pk], action="view")
-    return case, document
-
-
-def goals_of(*, user, case: Case) -> list[Goal]:
-    rows = list(
-        Goal.objects.filter(case=case, category__in=note_categories_for(user=user, case=case)).prefetch_related(
-            Prefetch("steps", queryset=GoalStep.objects.order_by("pk"))
-        )
+def documents_of(*, access: CaseAccess) -> list[Document]:
+    return list(
+        _reported(_documents_readable(access).select_related("uploaded_by").defer("sha256"), access, "document")
     )
-    _report(user, case, "goal", [g.pk for g in rows])
-    return rows
 
 
-def goal_get_for(*, user, case: Case, goal_id) -> Goal:
-    goal = Goal.objects.filter(
-        pk=_int(goal_id), case=case, category__in=note_categories_for(user=user, case=case)
-    ).first()
-    if goal is None:
-        access_events.denied(actor=user, object_type="goal", object_id=goal_id, action="change")
-        raise CaseNotFound
-    return goal
+def document_get_for(*, user, case_id, document_id) -> tuple[CaseAccess, Document]:
+    """A document the user may open: the case's scope and the user's role must allow its
+    category. Anything else is NotFound, logged as denied."""
+    access = case_access(user=user, case_id=case_id)
+    document = _documents_readable(access).filter(pk=as_int(document_id, object_type="document")).first()
+    if document is None:
+        events.denied(actor=user, object_type="document", object_id=document_id, case_id=access.pk)
+        raise NotFound("document", document_id)
+    access.report(action="view", object_type="document", object_ids=[document.pk])
+    return access, document
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise CaseNotFound from None
+def goals_of(*, access: CaseAccess) -> list[Goal]:
+    queryset = Goal.objects.filter(case=access.case, category__in=access.readable_categories).prefetch_related(
+        Prefetch("steps", queryset=GoalStep.objects.order_by("pk"))
+    )
+    return list(_reported(queryset, access, "goal"))
 
 
-def record_get_for(*, user, case: Case, model, record_id, **extra):
-    """A task, appointment or goal step of the case in a category the user may read."""
+def record_get_for(*, access: CaseAccess, model, record_id):
+    """A task, appointment, goal or goal step of the case in a category the user may read."""
     field = "goal__category__in" if model is GoalStep else "category__in"
     case_field = "goal__case" if model is GoalStep else "case"
-    record = model.objects.filter(
-        pk=_int(record_id), **{case_field: case, field: note_categories_for(user=user, case=case)}, **extra
-    ).first()
+    record = (
+        model.objects.select_related(*(["goal"] if model is GoalStep else []))
+        .filter(
+            pk=as_int(record_id, object_type=model._meta.model_name),
+            **{case_field: access.case, field: access.readable_categories},
+        )
+        .first()
+    )
     if record is None:
-        access_events.denied(actor=user, object_type=model._meta.model_name, object_id=record_id, action="change")
-        raise CaseNotFound
+        object_type = model._meta.model_name
+        events.denied(actor=access.user, object_type=object_type, object_id=record_id, case_id=access.pk)
+        raise NotFound(object_type, record_id)
     return record
 
 
-def active_sharing_of(*, user, case: Case) -> tuple[list[AccessGrant], list[Consent]]:
+def active_sharing_of(*, access: CaseAccess) -> tuple[list[AccessGrant], list[Consent]]:
     """Who can see the case now and on which consents (for those who manage sharing)."""
+    if not access.allows(Action.SHARING_VIEW):
+        return [], []
     now = timezone.now()
-    grants = list(
-        AccessGrant.objects.filter(case=case, revoked_at=None, valid_from__lte=now, valid_until__gt=now)
-        .select_related("grantee_agency", "consent", "statute")
-        .order_by("grantee_agency__name", "scope")
+    grants = AccessGrant.objects.filter(
+        case=access.case, revoked_at=None, valid_from__lte=now, valid_until__gt=now
+    ).select_related("grantee_agency", "consent", "statute")
+    consents = Consent.objects.filter(
+        person_id=access.case.person_id, withdrawn_at=None, valid_until__gte=timezone.localdate()
+    ).select_related("text")
+    return (
+        list(_reported(grants.order_by("grantee_agency__name", "scope"), access, "grant")),
+        list(_reported(consents.prefetch_related("agencies"), access, "consent")),
     )
-    consents = list(
-        Consent.objects.filter(person_id=case.person_id, withdrawn_at=None, valid_until__gte=timezone.localdate())
-        .select_related("text")
-        .prefetch_related("agencies")
-    )
-    _report(user, case, "grant", [g.pk for g in grants])
-    _report(user, case, "consent", [c.pk for c in consents])
-    return grants, consents
 
 
 # --- the timeline ------------------------------------------------------------------------------
 
 
-def timeline_page(*, user, case: Case, before: str | None = None, size: int = TIMELINE_PAGE_SIZE):
+def timeline_page(*, access: CaseAccess, before: str | None = None, size: int = TIMELINE_PAGE_SIZE):
     """Newest first, `size` entries older than the cursor "<iso time>_<id>"; returns the entries
-    (notes attached as `.note`) and the cursor of the next page (None at the end)."""
-    queryset = CaseEvent.objects.filter(
-        case=case, visibility__in=timeline_visibilities_for(user=user, case=case)
-    ).select_related("actor", "agency")
+    (their records attached as `.record`) and the cursor of the next page (None at the end)."""
+    queryset = CaseEvent.objects.filter(case=access.case, visibility__in=access.timeline_visibilities).select_related(
+        "actor", "agency"
+    )
     if before:
         at, _, pk = before.rpartition("_")
         try:
             moment = timezone.datetime.fromisoformat(at)
             queryset = queryset.filter(Q(at__lt=moment) | Q(at=moment, pk__lt=int(pk)))
         except ValueError:
-            raise CaseNotFound from None
-    events = list(queryset.order_by("-at", "-pk")[: size + 1])
-    more = len(events) > size
-    events = events[:size]
-    _attach_records(events)
-    _report(user, case, "timeline", [e.pk for e in events])
-    note_ids = [e.ref_id for e in events if e.kind == "note"]
-    _report(user, case, "note", note_ids)
-    cursor = f"{events[-1].at.isoformat()}_{events[-1].pk}" if more else None
-    return events, cursor
+            raise NotFound("timeline") from None
+    # One row more than shown tells whether there is a next page; only the shown rows are logged.
+    events_ = list(queryset.order_by("-at", "-pk")[: size + 1])
+    more = len(events_) > size
+    events_ = events_[:size]
+    list_report(access.user, object_type="timeline", case=access, agency_id=access.acting_agency_id)(events_)
+    _attach_records(events_, access)
+    cursor = f"{events_[-1].at.isoformat()}_{events_[-1].pk}" if more else None
+    return events_, cursor
 
 
 # What each kind of timeline entry refers to, to show its words.
@@ -235,36 +195,35 @@ _RECORDS = {
 _RELATED = {CaseNote: ("author",), Task: ("assignee",)}
 
 
-def _attach_records(events: list[CaseEvent]) -> None:
-    """One query per kind of record on the page, not one per entry."""
+def _attach_records(events_: list[CaseEvent], access: CaseAccess) -> None:
+    """One query per kind of record on the page, not one per entry; notes shown are logged."""
     wanted: dict[type, set[int]] = {}
-    for event in events:
+    for event in events_:
         if event.kind in _RECORDS and event.ref_id:
             wanted.setdefault(_RECORDS[event.kind], set()).add(event.ref_id)
-    loaded = {
-        model: model.objects.select_related(*_RELATED.get(model, ())).in_bulk(ids) for model, ids in wanted.items()
-    }
-    for event in events:
+    loaded = {}
+    for model, ids in wanted.items():
+        queryset = model.objects.select_related(*_RELATED.get(model, ())).filter(pk__in=ids)
+        if model is CaseNote:
+            queryset = _reported(queryset, access, "note")
+        loaded[model] = {row.pk: row for row in queryset}
+    for event in events_:
         event.record = loaded.get(_RECORDS.get(event.kind), {}).get(event.ref_id)
 
 
 # --- home page ---------------------------------------------------------------------------------
 
 
-def my_open_tasks(*, user, limit: int = 10) -> list[Task]:
-    """Open tasks assigned to the user, on cases the user's agencies may still see with the
-    task's category (a narrowed or expired grant hides the task too), soonest due first."""
-    # Per agency: the categories the user's role there may read, and that agency's rows for the
-    # category's permission. A role in one agency never combines with another agency's scope.
+def _readable_task_condition(user) -> Q:
+    """Per agency of the user: tasks of the categories its role there may read (access.rules,
+    NOTE_READ) on cases where that agency holds the category's scope now. A role in one agency
+    never combines with another agency's scope."""
     now = timezone.now()
-    ids = permission_ids()
+    read = rule(Action.NOTE_READ)
     condition = Q(pk__in=[])
     for agency in case_agencies_of(user):
-        readable = [
-            category
-            for category, role_perm in NOTE_CATEGORY_ROLE_PERMISSION.items()
-            if has_perm_in(user, agency.pk, role_perm)
-        ]
+        roles = role_permissions_in(user, agency.pk)
+        readable = [c for c in NoteCategory.values if read.needs(c)[0] & roles]
         if not readable or not agency.group_id:
             continue
         rows_of_agency = CaseGroupObjectPermission.objects.filter(
@@ -275,6 +234,13 @@ def my_open_tasks(*, user, limit: int = 10) -> list[Task]:
             permission_id=OuterRef("needed_permission"),
         )
         condition |= Q(category__in=readable) & Q(Exists(rows_of_agency))
+    return condition
+
+
+def my_open_tasks(*, user, limit: int = 10) -> list[Task]:
+    """Open tasks assigned to the user, on cases the user's agencies may still see with the
+    task's category (a narrowed or expired grant hides the task too), soonest due first."""
+    ids = permission_ids()
     needed = CaseWhen(
         *[When(category=c, then=Value(ids[perm])) for c, perm in NOTE_CATEGORY_PERMISSION.items()],
         default=Value(0),
@@ -282,12 +248,12 @@ def my_open_tasks(*, user, limit: int = 10) -> list[Task]:
     rows = list(
         Task.objects.filter(assignee=user, done_at=None)
         .annotate(needed_permission=needed)
-        .filter(condition)
+        .filter(_readable_task_condition(user))
         .select_related("case")
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
     if rows:
-        access_events.report(
+        events.report(
             actor=user,
             action="list",
             object_type="task",
@@ -306,7 +272,7 @@ def my_intake_drafts(*, user) -> list[Intake]:
         .order_by("-started_at")[:10]
     )
     if rows:
-        access_events.report(
+        events.report(
             actor=user,
             action="list",
             object_type="case",
@@ -317,47 +283,9 @@ def my_intake_drafts(*, user) -> list[Intake]:
     return rows
 
 
-def persons_found_for(*, user, query: str, limit: int = 20) -> list:
-    """Persons the user may see whose name or alias contains the query, or born on the date
-    given (TT.MM.JJJJ). Reported as one list access."""
-    query = query.strip()
-    condition = Q(family_name__icontains=query) | Q(given_name__icontains=query) | Q(alias__icontains=query)
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            condition = Q(birth_date=date.fromisoformat(query) if "-" in pattern else _german_date(query))
-            break
-        except ValueError:
-            continue
-    rows = list(
-        persons_visible_to(user=user)
-        .filter(condition)
-        .select_related("owner_agency")
-        .order_by("family_name", "alias")[:limit]
-    )
-    if rows:
-        access_events.report(
-            actor=user,
-            action="search",
-            object_type="person",
-            object_ids=[p.pk for p in rows],
-            person_ids=[p.pk for p in rows],
-        )
-    return rows
-
-
-def consents_recorded_in(*, user, case: Case, since) -> list[Consent]:
+def consents_recorded_in(*, access: CaseAccess, since) -> list[Consent]:
     """The consents given in this conversation (shown on its consent step)."""
-    rows = list(
-        Consent.objects.filter(
-            person_id=case.person_id, recorded_by_agency_id=case.owner_agency_id, given_at__gte=since
-        )
-        .select_related("text")
-        .prefetch_related("agencies")
-    )
-    _report(user, case, "consent", [c.pk for c in rows])
-    return rows
-
-
-def _german_date(text: str) -> date:
-    day, month, year = (int(part) for part in text.split("."))
-    return date(year, month, day)
+    queryset = Consent.objects.filter(
+        person_id=access.case.person_id, recorded_by_agency_id=access.case.owner_agency_id, given_at__gte=since
+    ).select_related("text")
+    return list(_reported(queryset.prefetch_related("agencies"), access, "consent"))

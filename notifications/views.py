@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from agencies.roles import Role
-from notlagen.permissions import role_required
+from access.rules import Action
+from access.web import requires
 
 from . import selectors, services
 from .models import Notification
@@ -61,13 +61,13 @@ def send_test(request):
     return redirect("notifications:inbox")
 
 
-@role_required(Role.ADMINISTRATOR)
+@requires(Action.OUTBOX_ADMINISTER)
 def dead_letters(request):
     page = Paginator(selectors.dead_letters(), PAGE_SIZE).get_page(request.GET.get("seite"))
     return render(request, "notifications/dead_letters.html", {"page": page})
 
 
-@role_required(Role.ADMINISTRATOR)
+@requires(Action.OUTBOX_ADMINISTER)
 @require_POST
 def retry(request, notification_id: int):
     if not services.notification_retry(notification_id=notification_id):

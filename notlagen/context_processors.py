@@ -14,14 +14,13 @@ def shell(request) -> dict:
     if user is None or not user.is_authenticated or not _past_second_factor(request):
         return context
     memberships = memberships_of(user)
-    roles = {m.role for m in memberships}
     counts = {"unread_notifications": unread_count(user=user)}
     context.update(
         {
             "shell_memberships": memberships,
             "shell_agencies": sorted({m.agency.short_name or m.agency.name for m in memberships}),
             "shell_roles": sorted({m.get_role_display() for m in memberships}, key=str),
-            "shell_navigation": navigation_for(request, roles, counts),
+            "shell_navigation": navigation_for(request, counts),
             "unread_notifications": counts["unread_notifications"],
         }
     )

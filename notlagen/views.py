@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from agencies.roles import CASE_ROLES, Role
-from agencies.selectors import agencies_of, agency_members, agency_with_structure, memberships_of, roles_of
-from cases import permissions as case_permissions
+from access.decide import may
+from access.rules import Action
+from agencies.selectors import agencies_of, agency_members, agency_with_structure, memberships_of
 from cases import selectors as case_selectors
 from casework import selectors as casework_selectors
 from notifications.selectors import inbox_for
@@ -20,7 +20,6 @@ from . import home_panels
 def home(request):
     user = request.user
     memberships = memberships_of(user)
-    roles = roles_of(user)
     agencies = [
         {"agency": agency_with_structure(agency_id=agency.pk), "members": list(agency_members(agency=agency))}
         for agency in agencies_of(user)
@@ -31,16 +30,16 @@ def home(request):
         "latest_notifications": list(inbox_for(user=user)[:5]),
         "today": timezone.localdate(),
     }
-    if roles & CASE_ROLES:
+    if may(user, Action.CASE_LIST):
         context["my_cases"] = case_selectors.my_open_cases(user=user)
         context["my_tasks"] = casework_selectors.my_open_tasks(user=user)
         context["my_drafts"] = casework_selectors.my_intake_drafts(user=user)
-        context["can_start_intake"] = case_permissions.agency_for(user, "casework.add_intake") is not None
-        if case_permissions.decides_access_requests_somewhere(user):
+        context["can_start_intake"] = may(user, Action.INTAKE_START) is not None
+        if may(user, Action.ACCESS_REQUEST_INBOX):
             context["pending_requests"] = case_selectors.pending_access_request_count(user=user)
-    if Role.ADMINISTRATOR in roles:
+    if may(user, Action.ADMIN_USE):
         context["admin_panel"] = home_panels.administration_figures()
-    if Role.AUDITOR in roles:
+    if may(user, Action.AUDIT_USE):
         context["auditor_panel"] = home_panels.login_security_figures(since=timezone.now() - timedelta(hours=24))
     return render(request, "notlagen/home.html", context)
 

@@ -80,7 +80,7 @@ def workspace_world(world):
     """The world's case with a first conversation in progress and a general document."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from casework.models import Intake, Situation
     from casework.services import document_add
 
@@ -89,7 +89,7 @@ def workspace_world(world):
     Situation.objects.create(case=world.case)
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     world.document = document_add(
-        actor=sw, case=case_get_for(user=sw, case_id=world.case.pk), title="Bescheid", category="general", upload=upload
+        actor=sw, case=case_access(user=sw, case_id=world.case.pk), title="Bescheid", category="general", upload=upload
     )
     return world
 
@@ -278,10 +278,10 @@ def _sharing_outcome(client, world, operation) -> bool:
         grant.refresh_from_db()
         return grant.revoked_at is not None
     if operation == "reopen":
-        from cases.selectors import case_get_for
+        from access.case_access import case_access
 
         closed = services.case_close(
-            actor=owner, case=case_get_for(user=owner, case_id=case.pk), version=case.version, reason="Erledigt"
+            actor=owner, case=case_access(user=owner, case_id=case.pk), version=case.version, reason="Erledigt"
         )
         client.post(f"/faelle/{case.pk}/status/reopen/", {"version": closed.version})
         closed.refresh_from_db()

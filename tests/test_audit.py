@@ -92,11 +92,11 @@ def test_every_page_with_personal_data_writes_its_log_entry(client, world):
 
     cases_names = {p.name for p in urls.urlpatterns}
     world.document = _document(world)
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from casework.services import intake_begin
 
     sw = world.users["social_worker"]
-    intake_begin(actor=sw, case=case_get_for(user=sw, case_id=world.case.pk), contact_channel="walk_in")
+    intake_begin(actor=sw, case=case_access(user=sw, case_id=world.case.pk), contact_channel="walk_in")
     login(client, world.users["social_worker"])
     for name, kwargs in _personal_data_urls(world):
         if name in POST_ONLY or name in NO_PERSONAL_DATA:
@@ -112,12 +112,12 @@ def test_every_page_with_personal_data_writes_its_log_entry(client, world):
 def _document(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from casework.services import document_add
 
     sw = world.users["social_worker"]
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    case = case_get_for(user=sw, case_id=world.case.pk)
+    case = case_access(user=sw, case_id=world.case.pk)
     return document_add(actor=sw, case=case, title="Bescheid", category="general", upload=upload)
 
 

@@ -11,7 +11,7 @@ from agencies.models import District
 from agencies.roles import Role
 from cases import services
 from cases.models import Case, CaseNote, Person
-from cases.selectors import case_get_for
+from access.case_access import case_access
 
 from .conftest import login
 from .factories import AgencyFactory, member
@@ -141,7 +141,7 @@ def test_stale_edit_is_refused_not_overwritten(client, world):
     page = client.get(f"/faelle/{case.pk}/bearbeiten/").content.decode()
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     # A colleague saves first.
-    colleague_view = case_get_for(user=world.users["team_lead"], case_id=case.pk)
+    colleague_view = case_access(user=world.users["team_lead"], case_id=case.pk)
     services.case_update(
         actor=world.users["team_lead"],
         case=colleague_view,
@@ -233,7 +233,7 @@ def _grow(world, cases: int, notes: int):
     member(Role.PARTNER_STAFF, extra_agency)
     for i in range(cases):
         open_case(sw, family_name=f"Zusatz{i}")
-    readable = case_get_for(user=sw, case_id=world.case.pk)
+    readable = case_access(user=sw, case_id=world.case.pk)
     for i in range(notes):
         services.note_add(actor=sw, case=readable, category="general", text=f"Notiz {i}")
     from cases import grants

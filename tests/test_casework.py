@@ -344,15 +344,15 @@ def test_tasks_appointments_and_my_tasks(client, world):
 def test_timeline_pages_with_htmx(client, world):
     sw = world.users["social_worker"]
     login(client, sw)
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from cases.services import note_add
 
-    case = case_get_for(user=sw, case_id=world.case.pk)
+    case = case_access(user=sw, case_id=world.case.pk)
     for i in range(45):
         note_add(actor=sw, case=case, category="general", text=f"Eintrag {i:02d}")
     html = client.get(f"/faelle/{case.pk}/verlauf/").content.decode()
     assert "Eintrag 44" in html and "Eintrag 10" not in html and "vor=" in html
-    events = CaseEvent.objects.filter(case=case).order_by("-at", "-pk")
+    events = CaseEvent.objects.filter(case=case.case).order_by("-at", "-pk")
     cursor = f"{events[29].at.isoformat()}_{events[29].pk}"
     more = client.get(f"/faelle/{case.pk}/verlauf/", {"vor": cursor}, HTTP_HX_REQUEST="true").content.decode()
     assert "Eintrag 10" in more and "<html" not in more
@@ -375,7 +375,7 @@ def _query_counts(client, case) -> dict[str, int]:
 
 def test_workspace_query_counts_do_not_grow_with_the_records(client, world):
     """N+1 guard: every page reads a fixed number of queries, however many records it shows."""
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from cases.services import note_add
     from casework import services as work
 
@@ -383,7 +383,7 @@ def test_workspace_query_counts_do_not_grow_with_the_records(client, world):
     Intake.objects.create(case=world.case, contact_channel="walk_in", started_by=sw)
     Situation.objects.create(case=world.case)
     login(client, sw)
-    case = case_get_for(user=sw, case_id=world.case.pk)
+    case = case_access(user=sw, case_id=world.case.pk)
 
     def add_records(n):
         for i in range(n):
@@ -414,11 +414,11 @@ def test_workspace_query_counts_do_not_grow_with_the_records(client, world):
 
 def test_signed_consent_scan_is_for_those_who_keep_consents(client, world):
     """The scan names every agency the case is shared with: partners and clerks never see it."""
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from casework.services import intake_consent_give
 
     sw = world.users["social_worker"]
-    case = case_get_for(user=sw, case_id=world.case.pk)
+    case = case_access(user=sw, case_id=world.case.pk)
     scan = SimpleUploadedFile("scan.pdf", PDF_BYTES, content_type="application/pdf")
     consent = intake_consent_give(
         actor=sw,
@@ -449,14 +449,14 @@ def test_my_tasks_never_combine_a_role_of_one_agency_with_the_scope_of_another(c
     see the title of a health task on the home page."""
     from agencies.roles import Role
     from agencies.services import membership_add
-    from cases.selectors import case_get_for
+    from access.case_access import case_access
     from casework.services import task_add
 
     from .factories import AgencyFactory
 
     sw, clerk = world.users["social_worker"], world.users["clerk"]
     membership_add(user=clerk, agency=AgencyFactory(name="Zweiter Träger"), role=Role.SOCIAL_WORKER)
-    case = case_get_for(user=sw, case_id=world.case.pk)
+    case = case_access(user=sw, case_id=world.case.pk)
     task_add(actor=sw, case=case, title="Allgemeine Aufgabe", category="general", assignee=clerk)
     Task.objects.create(
         case=world.case,

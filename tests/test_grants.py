@@ -12,7 +12,7 @@ from cases.access_sync import expired_permissions_remove
 from cases.duplicates import find_duplicates
 from cases.models import AccessGrant, AccessRequest, CaseGroupObjectPermission
 from notifications.models import Notification
-from notlagen.access_events import access_event
+from access.events import access_event
 
 from .conftest import login
 from .world import build_world
@@ -77,7 +77,7 @@ def test_withdrawal_is_one_transaction(world, monkeypatch):
         valid_until=timezone.now() + timedelta(days=30),
         consent=consent,
     )
-    monkeypatch.setattr(grants, "case_permissions_sync", _explode)
+    monkeypatch.setattr("cases.grants.access_grants.case_permissions_sync", _explode)
     with pytest.raises(RuntimeError):
         grants.consent_withdraw(actor=world.users["social_worker"], consent=consent)
     consent.refresh_from_db()

@@ -11,7 +11,7 @@ from agencies.services import membership_add
 from cases import grants
 from cases.duplicates import find_duplicates
 from cases.models import AccessRequest, CaseGroupObjectPermission
-from notlagen.access_events import access_event
+from access.events import access_event
 
 from .conftest import confirmed_device, login
 from .factories import AgencyFactory, member

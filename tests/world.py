@@ -12,7 +12,7 @@ from agencies.roles import Role
 from cases import grants, services
 from cases.models import Case, ConsentText, Person, Statute
 from cases.scopes import NoteCategory
-from cases.selectors import case_get_for
+from access.case_access import case_access
 
 from .factories import AgencyFactory, member
 
@@ -69,7 +69,7 @@ def build_world() -> World:
             valid_until=timezone.now() + timedelta(days=30),
             statute=world.statute,
         )
-    readable = case_get_for(user=sw, case_id=world.case.pk)
+    readable = case_access(user=sw, case_id=world.case.pk)
     for category, text in NOTE_TEXTS.items():
         services.note_add(actor=sw, case=readable, category=category, text=text)
     return world

@@ -3,16 +3,19 @@ status changes and notes. Reads through cases.selectors, writes through cases.se
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.case_access import case_access
+from access.decide import agency_for, may, refuse
+from access.errors import NotFound
+from access.rules import Action
+from access.web import requires
 from agencies.selectors import case_agencies_of, case_workers_of
-from notlagen.permissions import role_required
 
-from .. import permissions, selectors, services
+from .. import selectors, services
 from ..filters import CaseFilter
 from ..forms import (
     CaseCloseForm,
@@ -24,10 +27,8 @@ from ..forms import (
 )
 from ._helpers import apply_errors, create_after_duplicate_check, person_fields
 
-CASE_ROLES = ("social_worker", "clerk", "team_lead", "partner_staff")
 
-
-@role_required(*CASE_ROLES)
+@requires(Action.CASE_LIST)
 def case_list(request):
     workers = case_workers_of(user=request.user)
     filterset = CaseFilter(request.GET or None, queryset=selectors.cases_visible_to(user=request.user), workers=workers)
@@ -44,18 +45,16 @@ def case_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "can_open": permissions.can_open_case(request.user),
-        "can_start_intake": permissions.agency_for(request.user, "casework.add_intake") is not None,
+        "can_open": may(request.user, Action.CASE_OPEN) is not None,
+        "can_start_intake": may(request.user, Action.INTAKE_START) is not None,
         "own_agency_ids": {a.pk for a in case_agencies_of(request.user)},
     }
     return render(request, "cases/case_list.html", context)
 
 
-@role_required(*CASE_ROLES)
+@requires(Action.CASE_OPEN)
 def case_create(request):
-    agency = permissions.agency_for(request.user, "cases.add_case")
-    if agency is None:
-        raise Http404
+    agency = agency_for(request.user, Action.CASE_OPEN)
     form = PersonCaseForm(request.POST or None)
     if request.method == "POST" and "person_id" in request.POST:
         return _create_for_existing_person(request, agency)
@@ -81,28 +80,25 @@ def case_create(request):
 def _create_for_existing_person(request, agency):
     form = CaseForExistingPersonForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        raise NotFound("person")
     person = selectors.person_get_for(user=request.user, person_id=form.cleaned_data["person_id"])
-    try:
-        case = services.case_open(
-            actor=request.user,
-            agency=agency,
-            person=person,
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-            district=form.cleaned_data["district"],
-        )
-    except PermissionDenied:  # e.g. a person record of another agency, seen through a grant
-        raise Http404 from None
+    # A person record of another agency, seen through a grant, answers NotFound (access.rules).
+    case = services.case_open(
+        actor=request.user,
+        agency=agency,
+        person=person,
+        title=form.cleaned_data["title"],
+        summary=form.cleaned_data["summary"],
+        district=form.cleaned_data["district"],
+    )
     messages.success(request, _("Case %(reference)s has been opened.") % {"reference": case.reference})
     return redirect("cases:detail", case.pk)
 
 
 @login_required
 def case_edit(request, case_id: int):
-    case = selectors.case_get_for(
-        user=request.user, case_id=case_id, action="change", allow=permissions.can_change_case
-    )
+    access = case_access(user=request.user, case_id=case_id, action=Action.CASE_CHANGE)
+    case = access.case
     workers = case_workers_of(user=request.user)
     initial = {
         "version": case.version,
@@ -118,7 +114,7 @@ def case_edit(request, case_id: int):
         try:
             services.case_update(
                 actor=request.user,
-                case=case,
+                case=access,
                 version=data["version"],
                 title=data["title"],
                 summary=data["summary"],
@@ -141,17 +137,21 @@ def case_edit(request, case_id: int):
         else:
             messages.success(request, _("The case has been saved."))
             return redirect("cases:detail", case.pk)
-    return render(request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict})
+    return render(request, "cases/case_edit.html", {"case": case, "access": access, "form": form, "conflict": conflict})
 
 
 @login_required
 def case_close(request, case_id: int):
-    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change", allow=permissions.can_close_case)
+    access = case_access(user=request.user, case_id=case_id, action=Action.CASE_CLOSE)
+    case = access.case
     form = CaseCloseForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
-                actor=request.user, case=case, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                case=access,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
             )
         except services.ConcurrentEditError:
             form.add_error(None, _("Someone else changed this case in the meantime. Please check it and try again."))
@@ -160,24 +160,25 @@ def case_close(request, case_id: int):
         else:
             messages.success(request, _("The case has been closed."))
             return redirect("cases:detail", case.pk)
-    return render(request, "cases/case_close.html", {"case": case, "form": form})
+    return render(request, "cases/case_close.html", {"case": case, "access": access, "form": form})
 
 
 @login_required
 @require_POST
 def case_status(request, case_id: int, transition: str):
-    allow = {"reopen": permissions.can_close_case, "activate": permissions.can_change_case}.get(transition)
-    service = {"reopen": services.case_reopen, "activate": services.case_activate}.get(transition)
+    action, service = {
+        "reopen": (Action.CASE_CLOSE, services.case_reopen),
+        "activate": (Action.CASE_CHANGE, services.case_activate),
+    }.get(transition, (None, None))
     if service is None:
-        raise Http404
-    case = selectors.case_get_for(user=request.user, case_id=case_id, action="change", allow=allow)
+        raise NotFound("case", case_id, "change")
+    access = case_access(user=request.user, case_id=case_id, action=action)
+    case = access.case
     form = VersionForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        raise NotFound("case", case_id, "change")
     try:
-        service(actor=request.user, case=case, version=form.cleaned_data["version"])
-    except PermissionDenied:
-        raise Http404 from None
+        service(actor=request.user, case=access, version=form.cleaned_data["version"])
     except services.ConcurrentEditError:
         messages.error(request, _("Someone else changed this case in the meantime. Please check it and try again."))
     except ValidationError as error:
@@ -190,11 +191,11 @@ def case_status(request, case_id: int, transition: str):
 @login_required
 def person_detail(request, person_id: int):
     person = selectors.person_get_for(user=request.user, person_id=person_id)
-    can_reveal = person.is_pseudonymous and permissions.can_manage_person(request.user, person, "cases.change_person")
+    can_reveal = person.is_pseudonymous and may(request.user, Action.PERSON_CHANGE, person) is not None
     reveal_form = RevealNameForm(request.POST or None) if can_reveal else None
     if request.method == "POST":
         if reveal_form is None:
-            raise Http404
+            refuse(request.user, Action.PERSON_CHANGE, person)
         if reveal_form.is_valid():
             try:
                 services.person_reveal_name(actor=request.user, person=person, **reveal_form.cleaned_data)
@@ -206,7 +207,7 @@ def person_detail(request, person_id: int):
     context = {
         "person": person,
         "cases": selectors.cases_of_person_for(user=request.user, person=person),
-        "can_manage_consent": permissions.can_manage_person(request.user, person),
+        "can_manage_consent": may(request.user, Action.CONSENT_MANAGE, person) is not None,
         "reveal_form": reveal_form,
     }
     return render(request, "cases/person_detail.html", context)

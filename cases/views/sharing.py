@@ -4,16 +4,18 @@ and break-glass. Only the owning agency manages grants; everything else answers 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notlagen.permissions import role_required
+from access.case_access import case_access
+from access.decide import may, require
+from access.rules import Action
+from access.web import requires
 
-from .. import grants, permissions, selectors
+from .. import grants, selectors
 from ..duplicates import case_for_match_token
 from ..forms import (
     AccessRequestForm,
@@ -24,24 +26,18 @@ from ..forms import (
     RevokeForm,
     WithdrawForm,
     default_grant_end,
-    end_of_day,
 )
-from ..models import AccessRequest
+from ..grants import end_of_day
 from ._helpers import apply_errors
-
-
-def _case_for_grant_management(request, case_id):
-    return selectors.case_get_for(
-        user=request.user, case_id=case_id, action="view", allow=permissions.can_manage_grants
-    )
 
 
 @login_required
 def case_grants(request, case_id: int):
-    case = _case_for_grant_management(request, case_id)
+    access = case_access(user=request.user, case_id=case_id, action=Action.GRANTS_MANAGE)
+    case = access.case
     form = GrantForm(
         request.POST or None,
-        consents=selectors.usable_consents_of(person=case.person),
+        consents=selectors.usable_consents_of(user=request.user, person=case.person),
         initial={"valid_until": default_grant_end()},
     )
     if request.method == "POST" and form.is_valid():
@@ -49,7 +45,7 @@ def case_grants(request, case_id: int):
         try:
             grants.grant_create(
                 actor=request.user,
-                case=case,
+                case=access,
                 grantee_agency=data["grantee_agency"],
                 scope=data["scope"],
                 purpose=data["purpose"],
@@ -63,8 +59,9 @@ def case_grants(request, case_id: int):
             return redirect("cases:grants", case.pk)
     context = {
         "case": case,
+        "access": access,
         "form": form,
-        "grants": list(selectors.grants_of_case(case=case)),
+        "grants": list(selectors.grants_of_case(access=access)),
         "now": timezone.now(),
         "revoke_form": RevokeForm(),
     }
@@ -74,8 +71,9 @@ def case_grants(request, case_id: int):
 @login_required
 @require_POST
 def grant_revoke(request, case_id: int, grant_id: int):
-    case = _case_for_grant_management(request, case_id)
-    grant = get_object_or_404(case.grants, pk=grant_id)
+    access = case_access(user=request.user, case_id=case_id, action=Action.GRANTS_MANAGE)
+    case = access.case
+    grant = selectors.grant_of_case(access=access, grant_id=grant_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason for revoking."))
@@ -89,16 +87,9 @@ def grant_revoke(request, case_id: int, grant_id: int):
     return redirect("cases:grants", case.pk)
 
 
-def _person_for_consent(request, person_id):
-    person = selectors.person_get_for(user=request.user, person_id=person_id)
-    if not permissions.can_manage_person(request.user, person):
-        raise Http404
-    return person
-
-
 @login_required
 def person_consents(request, person_id: int):
-    person = _person_for_consent(request, person_id)
+    person = selectors.person_for_consent(user=request.user, person_id=person_id)
     form = ConsentForm(request.POST or None, initial={"valid_until": default_grant_end()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +113,7 @@ def person_consents(request, person_id: int):
     context = {
         "person": person,
         "form": form,
-        "consents": list(selectors.consents_of_person(person=person)),
+        "consents": list(selectors.consents_of_person(user=request.user, person=person)),
         "withdraw_form": WithdrawForm(),
         "cases": selectors.cases_of_person_for(user=request.user, person=person),
     }
@@ -132,8 +123,8 @@ def person_consents(request, person_id: int):
 @login_required
 @require_POST
 def consent_withdraw(request, person_id: int, consent_id: int):
-    person = _person_for_consent(request, person_id)
-    consent = get_object_or_404(person.consents, pk=consent_id)
+    person = selectors.person_for_consent(user=request.user, person_id=person_id)
+    consent = selectors.consent_of_person(user=request.user, person=person, consent_id=consent_id)
     form = WithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -149,32 +140,25 @@ def consent_withdraw(request, person_id: int, consent_id: int):
     return redirect("cases:consents", person.pk)
 
 
-ACCESS_REQUEST_ROLES = ("social_worker", "clerk", "team_lead", "partner_staff")
-
-
-@role_required(*ACCESS_REQUEST_ROLES)
+@requires(Action.ACCESS_REQUEST_LIST)
 def access_requests(request):
     incoming = list(selectors.access_requests_incoming(user=request.user).order_by("status", "-created_at")[:100])
     outgoing = list(selectors.access_requests_outgoing(user=request.user).order_by("-created_at")[:100])
     context = {
         "incoming": incoming,
         "outgoing": outgoing,
-        "can_decide": permissions.decides_access_requests_somewhere(request.user),
+        "can_decide": may(request.user, Action.ACCESS_REQUEST_INBOX) is not None,
     }
     return render(request, "cases/access_requests.html", context)
 
 
 @login_required
 def access_request_decide(request, request_id: int):
-    access_request = get_object_or_404(
-        selectors.access_requests_incoming(user=request.user), pk=request_id, status=AccessRequest.Status.PENDING
-    )
+    access_request = selectors.access_request_to_decide(user=request.user, request_id=request_id)
     case = access_request.case
-    if not permissions.can_decide_access_requests(request.user, case):
-        raise Http404
     form = DecideForm(
         request.POST or None,
-        consents=selectors.usable_consents_of(person=case.person),
+        consents=selectors.usable_consents_of(user=request.user, person=case.person),
         initial={"valid_until": default_grant_end()},
     )
     if request.method == "POST" and form.is_valid():
@@ -197,18 +181,17 @@ def access_request_decide(request, request_id: int):
     return render(request, "cases/access_request_decide.html", {"access_request": access_request, "form": form})
 
 
-@role_required(*ACCESS_REQUEST_ROLES)
+@login_required
 def access_request_from_match(request, token: str):
     """Ask for access to a record found by the duplicate check, without learning anything of it."""
     case, agency = case_for_match_token(token, user=request.user)
+    require(request.user, Action.ACCESS_REQUEST_CREATE, case)
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             grants.access_request_create(
                 actor=request.user, case=case, scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"]
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -217,9 +200,10 @@ def access_request_from_match(request, token: str):
     return render(request, "cases/access_request_form.html", {"form": form, "agency": agency})
 
 
-@role_required("social_worker", "team_lead", "partner_staff")
+@login_required
 def break_glass(request, token: str):
     case, agency = case_for_match_token(token, user=request.user)
+    require(request.user, Action.BREAK_GLASS, case)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,8 +213,6 @@ def break_glass(request, token: str):
                 situation=form.cleaned_data["situation"],
                 reason=form.cleaned_data["reason"],
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             apply_errors(form, error)
         else:

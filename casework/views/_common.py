@@ -2,43 +2,38 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from cases import selectors as case_selectors
+from access.case_access import CaseAccess
+from access.rules import Action
 from cases.models import Case
-from cases.scopes import Scope
-from cases.selectors import CaseNotFound
-from notlagen import access_events
 
-from .. import permissions
 from ..life_areas import ContactRestriction
 
 
-def workspace_context(request, case, tab: str, **extra) -> dict:
+def workspace_context(access: CaseAccess, tab: str, **extra) -> dict:
     """What every workspace page shows around its tab: header, banner, tabs, the user's rights."""
-    user = request.user
-    readable = case_selectors.note_categories_for(user=user, case=case)
     context = {
-        "case": case,
+        "case": access.case,
+        "access": access,
         "tab": tab,
-        "readable_categories": readable,
-        "explaining_grants": case.explaining_grants,
-        "scopes": [Scope(s).label for s in Scope.values if s in case_selectors.scopes_of(case)],
-        "can_conduct_intake": permissions.can_conduct_intake(user, case),
+        "readable_categories": access.readable_categories,
+        "explaining_grants": access.explaining_grants,
+        "scopes": access.scope_labels,
+        "can_conduct_intake": access.allows(Action.INTAKE_CONDUCT),
+        "can_manage_grants": access.allows(Action.GRANTS_MANAGE),
     }
     context.update(extra)
     return context
 
 
-def refuse(request, case, object_type: str = "case", action: str = "change"):
-    """Answer a refused action on a visible case exactly like a missing one, and log it."""
-    access_events.denied(actor=request.user, object_type=object_type, object_id=case.pk, action=action)
-    raise CaseNotFound
+def render_tab(request, template: str, access: CaseAccess, tab: str, status: int = 200, **extra):
+    return render(request, template, workspace_context(access, tab, **extra), status=status)
 
 
-def render_tab(request, template: str, case, tab: str, status: int = 200, **extra):
-    return render(request, template, workspace_context(request, case, tab, **extra), status=status)
+def back_to(name: str, access: CaseAccess):
+    return redirect(f"casework:{name}", access.pk)
 
 
 def conflict_rows(pairs) -> list[tuple[str, str]]:

@@ -5,24 +5,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import permissions as case_permissions
+from access.case_access import case_access
+from access.decide import agency_for, require
+from access.errors import NotFound
+from access.rules import Action
+from access.web import requires
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.forms import default_grant_end
 from cases.models import ConsentText
-from cases.selectors import CaseNotFound
 from cases.views._helpers import apply_errors, create_after_duplicate_check, person_fields
-from notlagen.permissions import role_required
 
-from .. import consent_pdf, permissions, selectors, services
+from .. import consent_pdf, selectors, services
 from ..forms import (
     AreaForm,
     FinishStepForm,
@@ -40,25 +42,20 @@ from ..life_areas import AREA_BY_CODE, LifeArea
 from ..models import Intake
 from ._common import conflict_for, workspace_context
 
-INTAKE_ROLES = ("social_worker", "team_lead", "partner_staff")
 
-
-@role_required(*INTAKE_ROLES)
+@requires(Action.INTAKE_START)
 def intake_start(request):
-    agency = case_permissions.agency_for(request.user, "casework.add_intake")
-    if agency is None:
-        raise Http404
+    agency = agency_for(request.user, Action.INTAKE_START)
     search = PersonSearchForm(request.GET or None)
     found = None
     if search.is_valid() and search.cleaned_data["q"]:
-        found = selectors.persons_found_for(user=request.user, query=search.cleaned_data["q"])
-    chosen = None
+        found = case_selectors.persons_found_for(user=request.user, query=search.cleaned_data["q"])
     if request.GET.get("person") or request.POST.get("person_id"):
         chosen = case_selectors.person_get_for(
             user=request.user, person_id=request.POST.get("person_id") or request.GET.get("person")
         )
-        if chosen.owner_agency_id != agency.pk:
-            raise Http404
+        # Only a record of the user's own agency: one seen through a grant stays the other's.
+        require(request.user, Action.INTAKE_START_FOR_PERSON, chosen)
         return _start_for_person(request, agency, chosen)
     form = IntakeStartForm(request.POST or None)
 
@@ -93,8 +90,6 @@ def _start_for_person(request, agency, person):
                 contact_channel=form.cleaned_data["contact_channel"],
                 urgency=form.cleaned_data["urgency"],
             )
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -106,33 +101,30 @@ def _start_for_person(request, agency, person):
 @require_POST
 def intake_begin(request, case_id: int):
     """Begin the first conversation on a case that was opened without one."""
-    case = case_selectors.case_get_for(
-        user=request.user, case_id=case_id, action="change", allow=permissions.can_conduct_intake
-    )
+    access = case_access(user=request.user, case_id=case_id, action=Action.INTAKE_CONDUCT)
     try:
-        services.intake_begin(actor=request.user, case=case, contact_channel=request.POST.get("contact_channel", ""))
+        services.intake_begin(actor=request.user, case=access, contact_channel=request.POST.get("contact_channel", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("cases:detail", case.pk)
-    return redirect("casework:intake_step", case.pk, STEPS[0].key)
+        return redirect("cases:detail", access.pk)
+    return redirect("casework:intake_step", access.pk, STEPS[0].key)
 
 
 def _intake_case(request, case_id, step_key: str):
     if step_key not in STEP_BY_KEY:
-        raise Http404
-    case = case_selectors.case_get_for(
-        user=request.user, case_id=case_id, action="change", allow=permissions.can_conduct_intake
-    )
-    intake = selectors.intake_of(user=request.user, case=case)
+        raise NotFound("intake", case_id)
+    access = case_access(user=request.user, case_id=case_id, action=Action.INTAKE_CONDUCT)
+    intake = selectors.intake_of(access=access)
     if intake is None:
-        raise CaseNotFound
-    return case, intake, STEP_BY_KEY[step_key]
+        raise NotFound("intake", case_id)
+    return access, intake, STEP_BY_KEY[step_key]
 
 
-def _build_forms(user, case, intake: Intake, step, data=None, files=None, readable=()) -> dict:
+def _build_forms(access, intake: Intake, step, data=None, files=None) -> dict:
     """The forms of a step: from the draft if one is kept, else from the saved records."""
+    case = access.case
     draft = intake.draft.get(step.key, {}) if data is None else {}
-    situation = selectors.situation_for(case=case)
+    situation = selectors.situation_for(access=access)
     if step.key == "anliegen":
         initial = {
             "title": case.title,
@@ -151,14 +143,14 @@ def _build_forms(user, case, intake: Intake, step, data=None, files=None, readab
         initial.update({"version": situation.version, **initial_from_draft(HouseholdStepForm.base_fields, draft)})
         return {"main": HouseholdStepForm(data, initial=initial)}
     if step.areas:
-        saved = selectors.life_area_statuses_of(user=user, case=case, areas=step.areas)
+        saved = selectors.life_area_statuses_of(access=access, areas=step.areas)
         main_class = RestrictionsForm if LifeArea.SAFETY in step.areas else VersionOnlyForm
         initial = {"contact_restrictions": situation.contact_restrictions}
         initial.update({"version": situation.version, **initial_from_draft(main_class.base_fields, draft)})
         areas = []
         for code in step.areas:
             spec = AREA_BY_CODE[code]
-            if spec.category not in readable:
+            if spec.category not in access.readable_categories:
                 continue
             row = saved.get(code)
             area_initial = (
@@ -179,25 +171,25 @@ def _build_forms(user, case, intake: Intake, step, data=None, files=None, readab
 
 @login_required
 def intake_step(request, case_id: int, step: str):
-    case, intake, step_obj = _intake_case(request, case_id, step)
+    access, intake, step_obj = _intake_case(request, case_id, step)
+    case = access.case
     if intake.status == Intake.Status.COMPLETED:
         messages.info(request, _("This first conversation has been completed; changes are made in the workspace."))
         return redirect("cases:detail", case.pk)
-    readable = case_selectors.note_categories_for(user=request.user, case=case)
     previous, following = neighbours(step_obj.key)
     conflict = None
     if request.method == "POST":
         action = request.POST.get("action", "next")
         if action == "back":
-            services.intake_draft_save(actor=request.user, case=case, step=step, data=draft_from_post(request.POST))
+            services.intake_draft_save(actor=request.user, case=access, step=step, data=draft_from_post(request.POST))
             return redirect("casework:intake_step", case.pk, previous.key if previous else step)
-        forms = _build_forms(request.user, case, intake, step_obj, request.POST, request.FILES, readable)
+        forms = _build_forms(access, intake, step_obj, request.POST, request.FILES)
         if action == "skip" and step_obj.key == "einwilligung":
             return redirect("casework:intake_step", case.pk, following.key)
         valid = all(f.is_valid() for f in [forms["main"], *forms.get("areas", [])])
         if valid:
             try:
-                result = _apply(request, case, step_obj, forms, action)
+                result = _apply(request, access, step_obj, forms, action)
             except (case_services.ConcurrentEditError, services.SituationConflict) as error:
                 conflict = conflict_for(error, forms["main"])
             except ValidationError as error:
@@ -209,14 +201,13 @@ def intake_step(request, case_id: int, step: str):
                     messages.success(request, _("The first conversation has been completed."))
                     return redirect("cases:detail", case.pk)
                 return redirect("casework:intake_step", case.pk, following.key)
-        services.intake_draft_save(actor=request.user, case=case, step=step, data=draft_from_post(request.POST))
+        services.intake_draft_save(actor=request.user, case=access, step=step, data=draft_from_post(request.POST))
         status = 409 if conflict else 400
     else:
-        forms = _build_forms(request.user, case, intake, step_obj, readable=readable)
+        forms = _build_forms(access, intake, step_obj)
         status = 200
     context = workspace_context(
-        request,
-        case,
+        access,
         "intake",
         intake=intake,
         step=step_obj,
@@ -226,7 +217,7 @@ def intake_step(request, case_id: int, step: str):
         following=following,
         forms=forms,
         conflict=conflict,
-        recorded_consents=selectors.consents_recorded_in(user=request.user, case=case, since=intake.started_at)
+        recorded_consents=selectors.consents_recorded_in(access=access, since=intake.started_at)
         if step_obj.key == "einwilligung"
         else (),
         saved_at=None,
@@ -234,9 +225,10 @@ def intake_step(request, case_id: int, step: str):
     return render(request, "casework/intake_step.html", context, status=status)
 
 
-def _apply(request, case, step, forms, action):
+def _apply(request, access, step, forms, action):
     data = forms["main"].cleaned_data
     user = request.user
+    case = access
     if step.key == "anliegen":
         services.intake_reason_save(
             actor=user,
@@ -269,11 +261,11 @@ def _apply(request, case, step, forms, action):
     elif step.key == "einwilligung":
         fields = {k: data[k] for k in ("agencies", "scopes", "purpose", "given_how", "witness", "text", "valid_until")}
         if action == "pdf":
-            return consent_pdf.response_for(user=user, case=case, **fields)
+            return consent_pdf.response_for(user=user, access=access, **fields)
         services.intake_consent_give(actor=user, case=case, scan=data.get("scan"), **fields)
         services.intake_draft_save(actor=user, case=case, step=step.key, data={})
         messages.success(request, _("The consent has been recorded and the case shared accordingly."))
-        return redirect("casework:intake_step", case.pk, step.key)
+        return redirect("casework:intake_step", access.pk, step.key)
     else:
         services.intake_complete(
             actor=user, case=case, immediate_help=data["immediate_help"], next_steps=data["next_steps"]
@@ -301,9 +293,9 @@ def _apply_step_errors(forms, error: ValidationError) -> None:
 @require_POST
 def intake_autosave(request, case_id: int, step: str):
     """htmx: keep what was typed so far (on every change, a second after typing stops)."""
-    case, intake, _step = _intake_case(request, case_id, step)
+    access, intake, _step = _intake_case(request, case_id, step)
     if intake.status != Intake.Status.DRAFT:
-        raise Http404
-    services.intake_draft_save(actor=request.user, case=case, step=step, data=draft_from_post(request.POST))
+        raise NotFound("intake", case_id)
+    services.intake_draft_save(actor=request.user, case=access, step=step, data=draft_from_post(request.POST))
     message = _("Draft saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
     return HttpResponse(format_html('<span class="kern-body kern-body--small">{}</span>', message))

@@ -9,6 +9,9 @@ from .env import MODE, env_bool, env_database, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("NOTLAGEN_VAR_DIR", str(BASE_DIR / "var")))
 
+# production, demo or development: what the process may do (demo data only outside production).
+NOTLAGEN_MODE = MODE
+
 DEBUG = env_bool("DEBUG", False)
 if DEBUG and MODE == "production":
     from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "agencies",
     "cases",
     "casework",
+    "access",
     "referrals",
     "notifications",
     "audit",
@@ -63,6 +67,8 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NotFound from the access layer and PermissionDenied answer 404 (logged where raised).
+    "access.web.NotFoundMiddleware",
     # Axes must come last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

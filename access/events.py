@@ -1,8 +1,7 @@
 """The hook every read, change and refusal of personal data goes through.
 
-Selectors and services call these functions; audit.receivers stores every event in the
-tamper-evident access log (in the caller's transaction). One mechanism, so no path can forget
-to report."""
+Selectors, services and the access layer call these functions; audit.receivers stores every
+event in the tamper-evident access log. One mechanism, so no path can forget to report."""
 
 from __future__ import annotations
 
@@ -12,7 +11,8 @@ from django.dispatch import Signal
 
 logger = logging.getLogger("notlagen.access")
 
-# Sent with: actor, action, object_type, object_ids, case_ids, person_ids, basis, purpose, outcome.
+# Sent with: actor, action, object_type, object_ids, case_ids, person_ids, basis, purpose,
+# outcome, agency_id (the agency the actor acted for, when known).
 access_event = Signal()
 
 
@@ -27,6 +27,7 @@ def report(
     basis: str = "",
     purpose: str = "",
     outcome: str = "allowed",
+    agency_id: int | None = None,
 ) -> None:
     payload = {
         "actor": actor,
@@ -38,6 +39,7 @@ def report(
         "basis": basis,
         "purpose": purpose,
         "outcome": outcome,
+        "agency_id": agency_id,
     }
     access_event.send(sender=object_type, **payload)
     logger.debug(
@@ -52,5 +54,13 @@ def report(
     )
 
 
-def denied(*, actor, object_type: str, object_id, action: str = "view") -> None:
-    report(actor=actor, action=action, object_type=object_type, object_ids=[object_id], outcome="denied")
+def denied(*, actor, object_type: str, object_id=None, action: str = "view", case_id=None) -> None:
+    """A refusal: the same shape wherever it happens (object type, the id asked for, the case)."""
+    report(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_ids=[object_id] if object_id is not None else [],
+        case_ids=[case_id] if case_id is not None else [],
+        outcome="denied",
+    )

@@ -1,0 +1,192 @@
+"""The one rule table: which right every action of the product needs.
+
+An action is allowed *through an agency* of the actor when
+1. the actor's role in that agency gives one of the rule's role permissions
+   (agencies.roles.ROLE_PERMISSIONS — the only table of what a role may do),
+2. for an action on a case, that agency holds the rule's scope permissions on the case now (the
+   guardian rows derived from ownership and active grants, cases.access_sync), and
+3. for an owner-only action, that agency owns the case (or, on a person, registered the person).
+Rights never combine across agencies: a clerk at A who is a social worker at B is a clerk on
+A's cases. Records of the case workspace carry a note category; for them the scope and the role
+permission follow the category (cases.scopes.NOTE_CATEGORY_PERMISSION and the table below).
+
+Views, the API, tasks and the admin never decide a rule: they name an action and ask
+access.decide (may / require) or a CaseAccess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cases.scopes import NOTE_CATEGORY_PERMISSION, PERM_BASIC, PERM_NOTES, NoteCategory
+
+
+class On(StrEnum):
+    AGENCY = "agency"  # no object: "may this person use the case list at all?"
+    CASE = "case"
+    PERSON = "person"
+
+
+class Action(StrEnum):
+    # Agency level: pages and capabilities without a particular object.
+    CASE_LIST = "case.list"
+    CASE_OPEN = "case.open"
+    PERSON_REGISTER = "person.register"
+    INTAKE_START = "intake.start"
+    ACCESS_REQUEST_LIST = "access_request.list"
+    ACCESS_REQUEST_INBOX = "access_request.inbox"
+    AUDIT_USE = "audit.use"
+    OUTBOX_ADMINISTER = "outbox.administer"
+    ADMIN_USE = "admin.use"
+    # On a case.
+    CASE_VIEW = "case.view"
+    CASE_CHANGE = "case.change"
+    CASE_CLOSE = "case.close"
+    CASE_HAND_OVER = "case.hand_over"
+    GRANTS_MANAGE = "grants.manage"
+    SHARING_VIEW = "sharing.view"
+    CONSENT_DOCUMENTS_VIEW = "consent_documents.view"
+    ACCESS_REQUEST_DECIDE = "access_request.decide"
+    ACCESS_REQUEST_CREATE = "access_request.create"
+    BREAK_GLASS = "break_glass"
+    INTAKE_CONDUCT = "intake.conduct"
+    INTAKE_READ = "intake.read"
+    RECORDS_VIEW = "records.view"
+    NOTE_READ = "note.read"
+    NOTE_ADD = "note.add"
+    TASK_ADD = "task.add"
+    TASK_CHANGE = "task.change"
+    APPOINTMENT_ADD = "appointment.add"
+    APPOINTMENT_CHANGE = "appointment.change"
+    DOCUMENT_ADD = "document.add"
+    GOAL_ADD = "goal.add"
+    GOAL_CHANGE = "goal.change"
+    # On a person.
+    PERSON_CHANGE = "person.change"
+    CONSENT_MANAGE = "consent.manage"
+    CASE_OPEN_FOR_PERSON = "case.open_for_person"
+    INTAKE_START_FOR_PERSON = "intake.start_for_person"
+
+
+class Category(StrEnum):
+    """How a rule depends on the note category of the record concerned."""
+
+    NONE = "none"
+    READ = "read"  # reading a record of the category
+    WRITE = "write"  # adding or changing one: collaboration, the category's scope, and reading it
+    ANY_READ = "any_read"  # some category is readable (the workspace tabs of records)
+
+
+# Which role permission lets a person read records of a note category (the scope must allow it too).
+NOTE_CATEGORY_ROLE_PERMISSION: dict[str, str] = {
+    NoteCategory.GENERAL: "cases.read_general_notes",
+    NoteCategory.HEALTH: "cases.read_sensitive_notes",
+    NoteCategory.VIOLENCE: "cases.read_sensitive_notes",
+    NoteCategory.RESIDENCE: "cases.read_sensitive_notes",
+    NoteCategory.FINANCES: "cases.read_finance_notes",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    on: On
+    roles: frozenset[str]  # any one of these role permissions, in the acting agency
+    scope: frozenset[str] = frozenset()  # case object permissions the acting agency needs
+    category: Category = Category.NONE
+    owner_only: bool = False  # the acting agency owns the case / registered the person
+    other_agency: bool = False  # only through an agency that does not own the case
+    second_factor: bool = False  # the session passed the second factor
+    staff: bool = False  # a staff account (the Django admin)
+    # For the access log: what a refusal of this action is recorded as.
+    verb: str = "view"
+    object_type: str = "case"
+
+    def needs(self, category: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        """(role permissions of which one is needed, scope permissions all needed) for a category."""
+        if self.category in (Category.NONE, Category.ANY_READ):
+            return self.roles, self.scope
+        if category not in NOTE_CATEGORY_PERMISSION:
+            return frozenset(), frozenset({"__no_such_category__"})
+        read_role = NOTE_CATEGORY_ROLE_PERMISSION[category]
+        category_scope = frozenset({NOTE_CATEGORY_PERMISSION[category]})
+        if self.category == Category.READ:
+            return frozenset({read_role}), category_scope
+        return self.roles, category_scope | {PERM_NOTES}
+
+
+def _r(on: On, *roles: str, **options) -> Rule:
+    return Rule(on=on, roles=frozenset(roles), **options)
+
+
+def _case(*roles: str, **options) -> Rule:
+    options.setdefault("scope", frozenset({PERM_BASIC}))
+    return _r(On.CASE, *roles, **options)
+
+
+def _owner(*roles: str, **options) -> Rule:
+    return _case(*roles, owner_only=True, **options)
+
+
+def _write(role: str, object_type: str, verb: str = "create") -> Rule:
+    return _case(role, category=Category.WRITE, verb=verb, object_type=object_type)
+
+
+RULES: dict[Action, Rule] = {
+    Action.CASE_LIST: _r(On.AGENCY, "cases.view_case", verb="list"),
+    Action.CASE_OPEN: _r(On.AGENCY, "cases.add_case", verb="create"),
+    Action.PERSON_REGISTER: _r(On.AGENCY, "cases.add_person", verb="create", object_type="person"),
+    Action.INTAKE_START: _r(On.AGENCY, "casework.add_intake", verb="create", object_type="intake"),
+    Action.ACCESS_REQUEST_LIST: _r(
+        On.AGENCY, "cases.request_access", "cases.decide_access_requests", verb="list", object_type="access_request"
+    ),
+    Action.ACCESS_REQUEST_INBOX: _r(
+        On.AGENCY, "cases.decide_access_requests", verb="list", object_type="access_request"
+    ),
+    Action.AUDIT_USE: _r(On.AGENCY, "audit.view_accesslogentry", second_factor=True, object_type="access_log"),
+    Action.OUTBOX_ADMINISTER: _r(On.AGENCY, "notifications.view_notification", object_type="notification"),
+    Action.ADMIN_USE: _r(On.AGENCY, "agencies.view_agency", staff=True, object_type="admin"),
+    Action.CASE_VIEW: _case("cases.view_case"),
+    Action.CASE_CHANGE: _owner("cases.change_case", verb="change"),
+    Action.CASE_CLOSE: _owner("cases.close_case", verb="change"),
+    Action.CASE_HAND_OVER: _owner("cases.change_case", verb="change"),
+    Action.GRANTS_MANAGE: _owner("cases.manage_grants", object_type="grant"),
+    Action.SHARING_VIEW: _owner("cases.manage_grants", "cases.manage_consent", object_type="grant"),
+    Action.CONSENT_DOCUMENTS_VIEW: _owner("cases.manage_consent", object_type="document"),
+    Action.ACCESS_REQUEST_DECIDE: _owner("cases.decide_access_requests", verb="change", object_type="access_request"),
+    # Asking for access and breaking the glass happen *without* seeing the case: no scope.
+    Action.ACCESS_REQUEST_CREATE: _case(
+        "cases.request_access", scope=frozenset(), other_agency=True, verb="create", object_type="access_request"
+    ),
+    Action.BREAK_GLASS: _case("cases.break_glass", scope=frozenset(), other_agency=True, verb="break_glass"),
+    Action.INTAKE_CONDUCT: _owner("casework.add_intake", verb="change", object_type="intake"),
+    Action.INTAKE_READ: _owner("cases.view_case", object_type="intake"),
+    Action.RECORDS_VIEW: _case(category=Category.ANY_READ, object_type="record"),
+    Action.NOTE_READ: _case(category=Category.READ, object_type="note"),
+    Action.NOTE_ADD: _write("cases.add_casenote", "note"),
+    Action.TASK_ADD: _write("casework.add_task", "task"),
+    Action.TASK_CHANGE: _write("casework.add_task", "task", verb="change"),
+    Action.APPOINTMENT_ADD: _write("casework.add_appointment", "appointment"),
+    Action.APPOINTMENT_CHANGE: _write("casework.add_appointment", "appointment", verb="change"),
+    Action.DOCUMENT_ADD: _write("casework.add_document", "document"),
+    Action.GOAL_ADD: _write("casework.add_goal", "goal"),
+    Action.GOAL_CHANGE: _write("casework.add_goal", "goal", verb="change"),
+    Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
+    Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
+    Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),
+    Action.INTAKE_START_FOR_PERSON: _r(
+        On.PERSON, "casework.add_intake", owner_only=True, verb="create", object_type="person"
+    ),
+}
+
+# The kind of workspace record -> the actions that add and change it.
+RECORD_ACTIONS: dict[str, tuple[Action, Action | None]] = {
+    "note": (Action.NOTE_ADD, None),
+    "task": (Action.TASK_ADD, Action.TASK_CHANGE),
+    "appointment": (Action.APPOINTMENT_ADD, Action.APPOINTMENT_CHANGE),
+    "document": (Action.DOCUMENT_ADD, None),
+    "goal": (Action.GOAL_ADD, Action.GOAL_CHANGE),
+}
+
+
+def rule(action: Action | str) -> Rule:
+    return RULES[Action(action)]

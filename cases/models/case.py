@@ -1,0 +1,111 @@
+"""Cases and their object permissions (django-guardian's direct foreign-key rows)."""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
+
+from access.reporting import ReportingQuerySet
+from agencies.models import Agency, District
+
+from ..scopes import PERM_BASIC, PERM_FINANCE, PERM_NOTES, PERM_SENSITIVE
+from .persons import Person
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    reference = models.CharField(_("case number"), max_length=30, unique=True, editable=False)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases")
+    owner_agency = models.ForeignKey(
+        Agency, verbose_name=_("owning agency"), on_delete=models.PROTECT, related_name="cases"
+    )
+    title = models.CharField(_("reason for contact"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    assigned_workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned workers"), blank=True, related_name="assigned_cases"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Optimistic concurrency: every change increments it; a form carries the version it was made from.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
+
+    objects = ReportingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-updated_at", "-pk"]
+        default_permissions = ("add", "change", "view")
+        permissions = [
+            # Object permissions (per case, from grants): what a scope opens.
+            (PERM_BASIC, "Can see master data and summary of the case"),
+            (PERM_NOTES, "Can see general notes of the case and add notes"),
+            (PERM_FINANCE, "Can see payments and financial notes of the case"),
+            (PERM_SENSITIVE, "Can see sensitive notes of the case"),
+            # Model permissions (per role): what a role may do where its scope allows.
+            ("close_case", "Can close and reopen cases"),
+            ("manage_grants", "Can share cases with other agencies"),
+            ("manage_consent", "Can record and withdraw consent"),
+            ("decide_access_requests", "Can approve or refuse access requests"),
+            ("request_access", "Can request access to a case of another agency"),
+            ("break_glass", "Can open a case in an emergency (break-glass)"),
+            ("read_general_notes", "Can read general notes"),
+            ("read_sensitive_notes", "Can read notes of sensitive categories"),
+            ("read_finance_notes", "Can read financial notes"),
+        ]
+        indexes = [
+            models.Index(fields=["owner_agency", "-updated_at"], name="case_owner_updated"),
+            models.Index(fields=["status"], name="case_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+ALWAYS_FROM = datetime(1970, 1, 1, tzinfo=UTC)
+ALWAYS_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's direct foreign-key permission rows for cases, one per agency group,
+    permission and case, with the validity window of the grant it comes from. Rows are derived
+    from active grants by cases.access_sync and nowhere else. The window is checked at read time,
+    so an expired grant never reads even before the cleanup job removes its row."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    # The owner's rows hold ALWAYS_FROM / ALWAYS_UNTIL, so every read checks one plain range.
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    # A copy of the case's updated_at, kept by cases.access_sync, so that an agency's newest
+    # visible cases are the first entries of one index range instead of a probe per case.
+    case_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+        # The list and its count: one range of (group, permission), newest case first, the
+        # window included so both run as index-only scans. The second serves the per-case check.
+        indexes = [
+            models.Index(
+                fields=["group", "permission", "-case_updated_at", "-content_object"],
+                include=["valid_from", "valid_until"],
+                name="caseperm_list",
+            ),
+            models.Index(
+                fields=["content_object", "group", "permission"],
+                include=["valid_from", "valid_until"],
+                name="caseperm_case_group_perm",
+            ),
+            models.Index(fields=["valid_until"], name="caseperm_valid_until"),
+        ]
