@@ -37,13 +37,14 @@ def _session_allows(user, spec: Rule) -> bool:
 
 def _first_right(user, spec: Rule, candidates, *, category=None, owner_id=None) -> Right | None:
     """The first candidate agency (id, scope permissions it holds) through which the rule allows."""
-    roles, scope = spec.needs(category)
+    role_requirements, scope = spec.needs(category)
     for agency_id, held in candidates:
         if spec.owner_only and agency_id != owner_id:
             continue
         if spec.other_agency and agency_id == owner_id:
             continue
-        if scope <= held and roles & role_permissions_in(user, agency_id):
+        roles = role_permissions_in(user, agency_id)
+        if scope <= held and all(required & roles for required in role_requirements):
             return Right(agency_id, owned=owner_id is not None and agency_id == owner_id)
     return None
 

@@ -101,17 +101,19 @@ class Rule:
     verb: str = "view"
     object_type: str = "case"
 
-    def needs(self, category: str | None) -> tuple[frozenset[str], frozenset[str]]:
-        """(role permissions of which one is needed, scope permissions all needed) for a category."""
+    def needs(self, category: str | None) -> tuple[tuple[frozenset[str], ...], frozenset[str]]:
+        """For a note category: the role requirements (from each set, one role permission is
+        needed) and the scope permissions (all needed) in the acting agency."""
         if self.category in (Category.NONE, Category.ANY_READ):
-            return self.roles, self.scope
+            return (self.roles,), self.scope
         if category not in NOTE_CATEGORY_PERMISSION:
-            return frozenset(), frozenset({"__no_such_category__"})
-        read_role = NOTE_CATEGORY_ROLE_PERMISSION[category]
+            return (frozenset(),), frozenset({"__no_such_category__"})
+        read_role = frozenset({NOTE_CATEGORY_ROLE_PERMISSION[category]})
         category_scope = frozenset({NOTE_CATEGORY_PERMISSION[category]})
         if self.category == Category.READ:
-            return frozenset({read_role}), category_scope
-        return self.roles, category_scope | {PERM_NOTES}
+            return (read_role,), category_scope
+        # Writing a record of a category: the role must write it *and* read it.
+        return (self.roles, read_role), category_scope | {PERM_NOTES}
 
 
 def _r(on: On, *roles: str, **options) -> Rule:

@@ -4,6 +4,7 @@ entries of one request (or job) that are written together when it ends."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -59,6 +60,24 @@ def end_pending(token) -> PendingLog | None:
     log = _pending.get()
     _pending.reset(token)
     return log
+
+
+@contextmanager
+def collected(context: AccessContext):
+    """Run a unit of work (a job, a command, a test) like a request: its reads and refusals are
+    collected and written when it ends — a refusal inside a transaction that rolls back stays.
+    Without it (a shell), entries are written at once, and such a refusal rolls back with the
+    transaction around it."""
+    token = activate(context)
+    pending_token = begin_pending()
+    try:
+        yield
+    finally:
+        log = end_pending(pending_token)
+        reset(token)
+        from .writer import save
+
+        save(log.entries if log else [])
 
 
 def _client_address(request) -> str | None:

@@ -94,17 +94,13 @@ _task_tokens = {}
 @task_prerun.connect(dispatch_uid="audit.task_prerun")
 def _job_context(task_id=None, **kwargs):
     # A job collects its reads and refusals like a request and writes them when it ends.
-    _task_tokens[task_id] = (
-        context.activate(context.AccessContext(channel="job", request_id=task_id or "")),
-        context.begin_pending(),
-    )
+    collector = context.collected(context.AccessContext(channel="job", request_id=task_id or ""))
+    collector.__enter__()
+    _task_tokens[task_id] = collector
 
 
 @task_postrun.connect(dispatch_uid="audit.task_postrun")
 def _job_context_end(task_id=None, **kwargs):
-    tokens = _task_tokens.pop(task_id, None)
-    if tokens is not None:
-        context_token, pending_token = tokens
-        log = context.end_pending(pending_token)
-        context.reset(context_token)
-        writer.save(log.entries if log else [])
+    collector = _task_tokens.pop(task_id, None)
+    if collector is not None:
+        collector.__exit__(None, None, None)

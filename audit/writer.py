@@ -1,15 +1,14 @@
 """Writes access-log entries.
 
 Changes are written inside their transaction at once, so a rolled-back change leaves no entry
-and a committed one always has its entry. Reads of a web request or a job (outside a
-transaction) are collected and written together when it ends, in one insert: one commit per
-request instead of two per event (see AccessContextMiddleware, which fails the request if that
-write fails, so no page goes out unlogged). Refusals are collected too, even inside a
-transaction: the transaction that refused rolls back, the refusal must stay."""
+and a committed one always has its entry. Reads and refusals of a web request or a job are
+collected and written together when it ends, in one insert: one commit per request instead of
+two per event (see AccessContextMiddleware, which fails the request if that write fails, so no
+page goes out unlogged, and keeps no "allowed" read of a request that was refused). A refusal
+inside a transaction stays although that transaction rolls back; so does a read."""
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils import timezone
 
 from . import context
@@ -62,10 +61,14 @@ def entry_for(
     )
 
 
+# What is read (or refused) is collected per request; what is changed is written in its transaction.
+READ_ACTIONS = frozenset({"view", "list", "search", "export", "print"})
+
+
 def write(**fields) -> AccessLogEntry:
     entry = entry_for(**fields)
     pending = context.pending()
-    if pending is not None and (entry.outcome == "denied" or not connection.in_atomic_block):
+    if pending is not None and (entry.outcome == "denied" or entry.action in READ_ACTIONS):
         pending.entries.append(entry)
         pending.denied_written = pending.denied_written or entry.outcome == "denied"
     else:

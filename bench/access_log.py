@@ -39,11 +39,11 @@ def _copy(cursor, table, columns, rows):
 def logging_overhead(repeat: int) -> dict:
     from django.test import Client
 
+    from access.events import access_event
     from accounts.models import User
     from agencies.models import Agency
     from audit.receivers import record_access
     from cases.models import CaseGroupObjectPermission
-    from access.events import access_event
 
     jobcenter = Agency.objects.get(name="Bench-Träger 000")
     user = User.objects.filter(memberships__agency=jobcenter).first()

@@ -22,13 +22,13 @@ def build():
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from access.case_access import case_access
     from accounts.models import User
     from agencies.models import Agency
     from agencies.roles import Role
     from agencies.services import membership_add
     from cases import grants, services
     from cases.models import Statute
-    from access.case_access import case_access
     from casework import services as work
 
     owner = Agency.objects.create(name="Bench Hilfen in Notlagen", short_name="BENCH")

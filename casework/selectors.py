@@ -223,7 +223,7 @@ def _readable_task_condition(user) -> Q:
     condition = Q(pk__in=[])
     for agency in case_agencies_of(user):
         roles = role_permissions_in(user, agency.pk)
-        readable = [c for c in NoteCategory.values if read.needs(c)[0] & roles]
+        readable = [c for c in NoteCategory.values if all(need & roles for need in read.needs(c)[0])]
         if not readable or not agency.group_id:
             continue
         rows_of_agency = CaseGroupObjectPermission.objects.filter(

@@ -7,9 +7,9 @@ from .models import Notification
 class NotificationAdmin(admin.ModelAdmin):
     """Read-only view of the outbox for administrators; texts hold no social data."""
 
-    list_display = ["created_at", "recipient", "channel", "kind", "status", "attempts", "next_attempt_at"]
+    list_display = ["created_at", "addressee", "channel", "kind", "status", "attempts", "next_attempt_at"]
     list_filter = ["status", "channel", "kind"]
-    search_fields = ["recipient__username", "reference"]
+    search_fields = ["recipient__username", "recipient_email", "reference"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

@@ -1,8 +1,17 @@
-"""Delivering one outbox row, exactly once.
+"""Delivering one outbox row.
 
 The row is locked (skipping rows another worker holds) and re-checked as pending and due, so a
 retried or duplicated task finds nothing to do. A failed attempt is recorded with exponential
-backoff; after OUTBOX_MAX_ATTEMPTS the row becomes a dead letter for administrators to see."""
+backoff; after OUTBOX_MAX_ATTEMPTS the row becomes a dead letter for administrators to see.
+
+What each channel promises, honestly:
+- in-app: exactly once. Delivering is marking the row delivered, in the same transaction.
+- mail: at least once. The mail server accepts the mail before the delivered mark commits; a
+  crash between the two sends it again on the next attempt. The Message-ID carries the row's
+  idempotency key, so the duplicate is recognisable.
+- webhook: at least once. A timeout after the partner accepted the event retries it; every
+  attempt carries the same `webhook-id` (the idempotency key), by which the receiver drops the
+  repeat (Standard Webhooks)."""
 
 from __future__ import annotations
 
@@ -10,18 +19,16 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .errors import PermanentDeliveryError
 from .models import Notification
+from .webhooks import deliver_webhook
 
 logger = logging.getLogger(__name__)
-
-
-class PermanentDeliveryError(Exception):
-    """A failure that no retry can mend (e.g. a recipient without an email address)."""
 
 
 def _deliver_in_app(notification: Notification) -> None:
@@ -31,9 +38,10 @@ def _deliver_in_app(notification: Notification) -> None:
 
 def _deliver_email(notification: Notification) -> None:
     recipient = notification.recipient
-    if not recipient.email:
+    address = recipient.email if recipient else notification.recipient_email
+    if not address:
         raise PermanentDeliveryError("recipient has no email address")
-    with translation.override(recipient.language or "de"):
+    with translation.override((recipient.language if recipient else "") or "de"):
         text = render_to_string(
             "notifications/email.txt",
             {
@@ -41,12 +49,19 @@ def _deliver_email(notification: Notification) -> None:
                 "url": f"{settings.SITE_URL}{notification.link}" if notification.link else "",
             },
         )
-    send_mail(notification.subject, text, None, [recipient.email], fail_silently=False)
+    message = EmailMessage(
+        notification.subject,
+        text,
+        to=[address],
+        headers={"Message-ID": f"<{notification.idempotency_key}@notlagen>"},
+    )
+    message.send(fail_silently=False)
 
 
 CHANNELS = {
     Notification.Channel.IN_APP: _deliver_in_app,
     Notification.Channel.EMAIL: _deliver_email,
+    Notification.Channel.WEBHOOK: deliver_webhook,
 }
 
 
@@ -60,7 +75,7 @@ def deliver(notification_id: int) -> str:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
+            .select_related("recipient", "endpoint")
             .filter(pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
             .first()
         )

@@ -1,18 +1,51 @@
-"""The outbox row: one notification to one recipient on one channel.
+"""The outbox: one notification to one recipient on one channel, and the partner systems'
+webhook endpoints it can go to.
 
 A row is written in the same transaction as the change it reports, so a rollback takes it back
-and a commit can never lose it. Delivery is keyed by the row: it is delivered at most once,
-however often its task runs."""
+and a commit can never lose it. A recipient is a user (in-app or mail), a mail address without
+an account (a counselling centre's functional mailbox) or an agency's webhook endpoint. Every
+row carries an idempotency key that travels with each delivery attempt (the webhook-id header,
+the mail's Message-ID), so a receiver can recognise a repeat. What is exactly-once and what is
+at-least-once is said in notifications.delivery."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class WebhookEndpoint(models.Model):
+    """Where an agency's partner system receives signed events (Standard Webhooks)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(_("address"), max_length=500)
+    # The signing secret ("whsec_" + base64). Kept readable: signing needs it; shown once.
+    secret = models.CharField(max_length=200, editable=False)
+    events = models.JSONField(_("events"), default=list, blank=True, help_text=_("Empty: every event."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["agency", "url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and (not self.events or event in self.events)
 
 
 class Notification(models.Model):
     class Channel(models.TextChoices):
         IN_APP = "in_app", _("In-app")
         EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -20,7 +53,21 @@ class Notification(models.Model):
         DEAD = "dead", _("Failed (dead letter)")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    recipient_email = models.EmailField(_("mail address"), blank=True)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook endpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=60)
@@ -29,6 +76,9 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # What a webhook carries: event type and ids, never content.
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
@@ -41,6 +91,23 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Exactly the recipient its channel delivers to.
+            models.CheckConstraint(
+                condition=(
+                    Q(channel="in_app", recipient__isnull=False, recipient_email="", endpoint__isnull=True)
+                    | Q(channel="webhook", recipient__isnull=True, recipient_email="", endpoint__isnull=False)
+                    | (
+                        Q(channel="email", endpoint__isnull=True)
+                        & (
+                            Q(recipient__isnull=False, recipient_email="")
+                            | Q(recipient__isnull=True) & ~Q(recipient_email="")
+                        )
+                    )
+                ),
+                name="notification_one_recipient_for_its_channel",
+            )
+        ]
         indexes = [
             # The sweep: pending rows that are due.
             models.Index(
@@ -56,3 +123,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()}: {self.subject}"
+
+    @property
+    def addressee(self) -> str:
+        """Who it goes to, for the dead letters: a person, an address or an endpoint."""
+        if self.recipient_id:
+            return str(self.recipient)
+        return self.recipient_email or str(self.endpoint)

@@ -18,6 +18,6 @@ def unread_count(*, user) -> int:
 def dead_letters() -> QuerySet[Notification]:
     return (
         Notification.objects.filter(status=Notification.Status.DEAD)
-        .select_related("recipient")
+        .select_related("recipient", "endpoint")
         .order_by("-created_at", "-pk")
     )

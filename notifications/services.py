@@ -9,7 +9,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Notification
+from .models import Notification, WebhookEndpoint
+from .webhooks import check_url, new_secret
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,67 @@ def notify(
                     next_attempt_at=now,
                 )
             )
+    return _write(rows)
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows in the caller's transaction; deliver them once it commits."""
     created = Notification.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     if ids:
         transaction.on_commit(partial(enqueue_delivery, ids), robust=True)
     return created
+
+
+def notify_address(
+    *, address: str, kind: str, subject: str, body: str = "", reference: str = "", link: str = "", language="de"
+) -> Notification:
+    """A mail to an address without an account (e.g. a counselling centre's functional mailbox)."""
+    with translation.override(language):
+        rendered_subject, rendered_body = str(subject), str(body)
+    (row,) = _write(
+        [
+            Notification(
+                recipient_email=address,
+                channel=Channel.EMAIL,
+                kind=kind,
+                subject=rendered_subject[:200],
+                body=rendered_body,
+                reference=reference,
+                link=link,
+                next_attempt_at=timezone.now(),
+            )
+        ]
+    )
+    return row
+
+
+@transaction.atomic
+def webhook_endpoint_create(*, agency, url: str, events=()) -> tuple[WebhookEndpoint, str]:
+    """Register a partner system's endpoint; returns it with its signing secret (shown once)."""
+    check_url(url)
+    secret = new_secret()
+    endpoint = WebhookEndpoint.objects.create(agency=agency, url=url, secret=secret, events=list(events))
+    return endpoint, secret
+
+
+def notify_partner_systems(*, agency, event: str, data: dict) -> list[Notification]:
+    """One signed webhook per endpoint of the agency that subscribed to `event`. `data` carries
+    ids and references only — the partner fetches details through the API, with its grants."""
+    now = timezone.now()
+    rows = [
+        Notification(
+            endpoint=endpoint,
+            channel=Channel.WEBHOOK,
+            kind=event,
+            subject=event,
+            payload={"type": event, "data": data},
+            next_attempt_at=now,
+        )
+        for endpoint in WebhookEndpoint.objects.filter(agency=agency, is_active=True)
+        if endpoint.wants(event)
+    ]
+    return _write(rows)
 
 
 def enqueue_delivery(notification_ids: Sequence[int]) -> int:

@@ -7,10 +7,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from access.decide import may
+from access.rules import Action
+
 
 class NotlagenAdminSite(admin.AdminSite):
     site_header = _("Notlagen administration")
     site_title = _("Notlagen administration")
+
+    def has_permission(self, request) -> bool:
+        # The access layer decides (Action.ADMIN_USE: an administrator's role on a staff account).
+        return may(request.user, Action.ADMIN_USE) is not None
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

@@ -26,3 +26,5 @@ WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 CELERY_TASK_DEFAULT_QUEUE = "notlagen-test"
 DOCUMENTS_ROOT = VAR_DIR / "test-documents"
+# The webhook receivers of the tests listen on loopback.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

@@ -3,75 +3,48 @@ views. "Not found" and "not allowed" look the same: 404."""
 
 import pytest
 
+from .access_matrix import ACTORS, allowed
 from .conftest import confirmed_device, login
 from .world import NOTE_TEXTS, build_world
 
 pytestmark = pytest.mark.django_db
 
-Y, N = True, False
-OPERATIONS = [
-    "list",
-    "view_case",
-    "view_person",
-    "note_general",
-    "note_health",
-    "note_violence",
-    "note_residence",
-    "note_finances",
-    "add_note",
-    "change_case",
-    "close",
-    "manage_grants",
-]
-# fmt: off
-MATRIX = {
-    #                     list view person gen  hlth viol res  fin  add  chg  close grants
-    "social_worker":     [Y,   Y,   Y,     Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
-    "team_lead":         [Y,   Y,   Y,     Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,    Y],
-    "clerk":             [Y,   Y,   Y,     Y,   N,   N,   N,   Y,   Y,   N,   N,    N],
-    "grantee_basic":     [Y,   Y,   Y,     N,   N,   N,   N,   N,   N,   N,   N,    N],
-    "grantee_collaborate": [Y, Y,   Y,     Y,   N,   N,   N,   N,   Y,   N,   N,    N],
-    "grantee_finance":   [Y,   Y,   Y,     N,   N,   N,   N,   Y,   N,   N,   N,    N],
-    "grantee_sensitive": [Y,   Y,   Y,     Y,   Y,   Y,   Y,   N,   Y,   N,   N,    N],
-    "unrelated":         [N,   N,   N,     N,   N,   N,   N,   N,   N,   N,   N,    N],
-    "auditor":           [N,   N,   N,     N,   N,   N,   N,   N,   N,   N,   N,    N],
-    "administrator":     [N,   N,   N,     N,   N,   N,   N,   N,   N,   N,   N,    N],
+# Each web operation exercises one operation of the access-layer matrix (tests.access_matrix),
+# whose table decides the expected outcome: the web keeps no table of its own.
+WEB_OPERATIONS = {
+    "list": "case_view",
+    "view_case": "case_view",
+    "view_person": "case_view",
+    "note_general": "read_general",
+    "note_health": "read_health",
+    "note_violence": "read_violence",
+    "note_residence": "read_residence",
+    "note_finances": "read_finances",
+    "add_note": "note_add_general",
+    "change_case": "case_change",
+    "close": "case_close",
+    "manage_grants": "grants_manage",
 }
-# fmt: on
-CASES = [(actor, op, MATRIX[actor][i]) for actor in MATRIX for i, op in enumerate(OPERATIONS)]
+CASES = [(actor, op, allowed(actor, access_op)) for actor in ACTORS for op, access_op in WEB_OPERATIONS.items()]
+OPERATIONS = list(WEB_OPERATIONS)
 
-# The case workspace (casework): pages and writes, per actor.
-WORKSPACE_OPERATIONS = [
-    "timeline",
-    "tasks",
-    "add_task",
-    "documents",
-    "upload",
-    "download",
-    "plan",
-    "add_goal",
-    "situation",
-    "handover",
-    "intake",
-    "consent_pdf",
-]
-# fmt: off
-WORKSPACE_MATRIX = {
-    #                      tl   tasks add  docs upl  down plan goal sit  hand intk pdf
-    "social_worker":      [Y,   Y,    Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y],
-    "team_lead":          [Y,   Y,    Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y],
-    "clerk":              [Y,   Y,    Y,   Y,   Y,   Y,   Y,   N,   N,   N,   N,   N],
-    "grantee_basic":      [Y,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
-    "grantee_collaborate": [Y,  Y,    Y,   Y,   Y,   Y,   Y,   Y,   N,   N,   N,   N],
-    "grantee_finance":    [Y,   Y,    N,   Y,   N,   N,   Y,   N,   N,   N,   N,   N],
-    "grantee_sensitive":  [Y,   Y,    Y,   Y,   Y,   Y,   Y,   Y,   N,   N,   N,   N],
-    "unrelated":          [N,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
-    "auditor":            [N,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
-    "administrator":      [N,   N,    N,   N,   N,   N,   N,   N,   N,   N,   N,   N],
+# The case workspace (casework): pages and writes.
+WORKSPACE_OPERATIONS = {
+    "timeline": "case_view",
+    "tasks": "records_view",
+    "add_task": "task_add_general",
+    "documents": "records_view",
+    "upload": "document_add_general",
+    "download": "read_general",
+    "plan": "records_view",
+    "add_goal": "goal_add_general",
+    "situation": "intake_conduct",
+    "handover": "case_hand_over",
+    "intake": "intake_conduct",
+    "consent_pdf": "intake_conduct",
 }
-# fmt: on
 WORKSPACE_CASES = [
-    (actor, op, WORKSPACE_MATRIX[actor][i]) for actor in WORKSPACE_MATRIX for i, op in enumerate(WORKSPACE_OPERATIONS)
+    (actor, op, allowed(actor, access_op)) for actor in ACTORS for op, access_op in WORKSPACE_OPERATIONS.items()
 ]
 
 
@@ -232,19 +205,14 @@ def test_admin_is_no_side_door_to_case_content(client, world, path):
     assert client.get(f"/verwaltung/{path}").status_code == 404
 
 
-SHARING_OPERATIONS = ["consents", "withdraw_consent", "revoke_grant", "reopen", "decide_request", "requests_inbox"]
-# fmt: off
-SHARING_MATRIX = {
-    #                     consents withdraw revoke reopen decide inbox
-    "social_worker":     [Y,       Y,       Y,     Y,     N,     Y],
-    "team_lead":         [Y,       Y,       Y,     Y,     Y,     Y],
-    "clerk":             [N,       N,       N,     N,     N,     Y],
-    "grantee_sensitive": [N,       N,       N,     N,     N,     Y],
-    "unrelated":         [N,       N,       N,     N,     N,     Y],
-    "auditor":           [N,       N,       N,     N,     N,     N],
-    "administrator":     [N,       N,       N,     N,     N,     N],
+SHARING_OPERATIONS = {
+    "consents": "consent_manage",
+    "withdraw_consent": "consent_manage",
+    "revoke_grant": "grants_manage",
+    "reopen": "case_close",
+    "decide_request": "access_request_decide",
+    "requests_inbox": "access_request_list",
 }
-# fmt: on
 
 
 def _sharing_outcome(client, world, operation) -> bool:
@@ -298,7 +266,7 @@ def _sharing_outcome(client, world, operation) -> bool:
 
 @pytest.mark.parametrize(
     ("actor", "operation", "allowed"),
-    [(a, op, SHARING_MATRIX[a][i]) for a in SHARING_MATRIX for i, op in enumerate(SHARING_OPERATIONS)],
+    [(a, op, allowed(a, access_op)) for a in ACTORS for op, access_op in SHARING_OPERATIONS.items()],
 )
 def test_sharing_matrix(client, world, actor, operation, allowed):
     client = _client_for(client, world, actor)

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from access.case_access import case_access
 from agencies.models import District
 from agencies.roles import Role
 from cases import services
 from cases.models import Case, CaseNote, Person
-from access.case_access import case_access
 
 from .conftest import login
 from .factories import AgencyFactory, member

@@ -447,9 +447,9 @@ def test_signed_consent_scan_is_for_those_who_keep_consents(client, world):
 def test_my_tasks_never_combine_a_role_of_one_agency_with_the_scope_of_another(client, world):
     """A clerk of the owning agency (no sensitive notes) who is a social worker elsewhere does not
     see the title of a health task on the home page."""
+    from access.case_access import case_access
     from agencies.roles import Role
     from agencies.services import membership_add
-    from access.case_access import case_access
     from casework.services import task_add
 
     from .factories import AgencyFactory

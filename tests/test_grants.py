@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from access.events import access_event
 from cases import grants
 from cases.access_sync import expired_permissions_remove
 from cases.duplicates import find_duplicates
 from cases.models import AccessGrant, AccessRequest, CaseGroupObjectPermission
 from notifications.models import Notification
-from access.events import access_event
 
 from .conftest import login
 from .world import build_world

@@ -84,7 +84,7 @@ def test_failure_is_retried_with_backoff_then_dead_lettered(social_worker, setti
     settings.OUTBOX_BACKOFF_SECONDS = 10
     (row,) = _notify(social_worker, channels=(EMAIL,))
     start = timezone.now()
-    with mock.patch("notifications.delivery.send_mail", side_effect=ConnectionRefusedError("smtp down")):
+    with mock.patch("notifications.delivery.EmailMessage.send", side_effect=ConnectionRefusedError("smtp down")):
         with time_machine.travel(start, tick=False):
             assert delivery.deliver(row.pk) == "failed"
             row.refresh_from_db()

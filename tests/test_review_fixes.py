@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from access.events import access_event
 from agencies.roles import Role
 from agencies.services import membership_add
 from cases import grants
 from cases.duplicates import find_duplicates
 from cases.models import AccessRequest, CaseGroupObjectPermission
-from access.events import access_event
 
 from .conftest import confirmed_device, login
 from .factories import AgencyFactory, member

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from access.case_access import case_access
 from agencies.models import Agency
 from agencies.roles import Role
 from cases import grants, services
 from cases.models import Case, ConsentText, Person, Statute
 from cases.scopes import NoteCategory
-from access.case_access import case_access
 
 from .factories import AgencyFactory, member
 
