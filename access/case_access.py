@@ -55,14 +55,16 @@ class CaseAccess:
     def scope_labels(self) -> list[str]:
         return [Scope(s).label for s in Scope.values if s in self.scopes]
 
-    def right(self, action: Action | str, category: str | None = None) -> Right | None:
-        return case_right(self, action, category)
+    def right(self, action: Action | str, category: str | None = None, *, record=None) -> Right | None:
+        """The right for `action`; `record` (a task, an appointment, …) for rules that let a
+        partner change only what its own agency created."""
+        return case_right(self, action, category, record_agency_id=getattr(record, "agency_id", None))
 
-    def allows(self, action: Action | str, category: str | None = None) -> bool:
-        return self.right(action, category) is not None
+    def allows(self, action: Action | str, category: str | None = None, *, record=None) -> bool:
+        return self.right(action, category, record=record) is not None
 
-    def require(self, action: Action | str, category: str | None = None) -> Right:
-        right = self.right(action, category)
+    def require(self, action: Action | str, category: str | None = None, *, record=None) -> Right:
+        right = self.right(action, category, record=record)
         if right is None:
             refuse(self.user, action, self)
         return right
@@ -138,15 +140,9 @@ def case_permissions_by_agency(*, user, case_id: int) -> dict[int, frozenset[str
 
 def grants_explaining_access(*, user, case: Case) -> tuple[AccessGrant, ...]:
     """The active grants through which the user's agencies see the case (for the banner)."""
-    now = timezone.now()
     return tuple(
-        AccessGrant.objects.filter(
-            case=case,
-            grantee_agency__in=case_agencies_of(user),
-            revoked_at__isnull=True,
-            valid_from__lte=now,
-            valid_until__gt=now,
-        )
+        AccessGrant.objects.in_force()
+        .filter(case=case, grantee_agency__in=case_agencies_of(user))
         .select_related("grantee_agency", "consent", "statute")
         .order_by("valid_until")
     )

@@ -35,13 +35,15 @@ def _session_allows(user, spec: Rule) -> bool:
     return True
 
 
-def _first_right(user, spec: Rule, candidates, *, category=None, owner_id=None) -> Right | None:
+def _first_right(user, spec: Rule, candidates, *, category=None, owner_id=None, record_agency_id=None) -> Right | None:
     """The first candidate agency (id, scope permissions it holds) through which the rule allows."""
     role_requirements, scope = spec.needs(category)
     for agency_id, held in candidates:
         if spec.owner_only and agency_id != owner_id:
             continue
         if spec.other_agency and agency_id == owner_id:
+            continue
+        if spec.own_records and agency_id != owner_id and agency_id != record_agency_id:
             continue
         roles = role_permissions_in(user, agency_id)
         if scope <= held and all(required & roles for required in role_requirements):
@@ -54,8 +56,11 @@ def _own_agencies(user) -> list[tuple[int, frozenset[str]]]:
     return [(agency.pk, frozenset()) for agency in agencies_of(user)]
 
 
-def case_right(access, action: Action | str, category: str | None = None) -> Right | None:
-    """The right through which the actor may do `action` on the case of a CaseAccess."""
+def case_right(
+    access, action: Action | str, category: str | None = None, *, record_agency_id: int | None = None
+) -> Right | None:
+    """The right through which the actor may do `action` on the case of a CaseAccess (on a
+    record of it created for `record_agency_id`, where the rule cares)."""
     spec = rule(action)
     if spec.on != On.CASE:
         raise ValueError(f"{action} is not an action on a case")
@@ -72,7 +77,9 @@ def case_right(access, action: Action | str, category: str | None = None) -> Rig
     else:
         # The owning agency first, so an owner who also holds a grant acts as the owner.
         candidates = sorted(access.agency_permissions.items(), key=lambda item: (item[0] != owner_id, item[0]))
-    return _first_right(access.user, spec, candidates, category=category, owner_id=owner_id)
+    return _first_right(
+        access.user, spec, candidates, category=category, owner_id=owner_id, record_agency_id=record_agency_id
+    )
 
 
 def may(user, action: Action | str, target=None, *, category: str | None = None) -> Right | None:

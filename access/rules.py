@@ -38,6 +38,11 @@ class Action(StrEnum):
     AUDIT_USE = "audit.use"
     OUTBOX_ADMINISTER = "outbox.administer"
     ADMIN_USE = "admin.use"
+    ROLES_REQUEST = "roles.request"
+    ROLES_CONFIRM = "roles.confirm"
+    ROLE_CONFIRM_CASE = "role.confirm_case"
+    ROLE_CONFIRM_PRIVILEGED = "role.confirm_privileged"
+    GRANTS_APPROVE_QUEUE = "grants.approve_queue"
     # On a case.
     CASE_VIEW = "case.view"
     CASE_CHANGE = "case.change"
@@ -47,10 +52,12 @@ class Action(StrEnum):
     SHARING_VIEW = "sharing.view"
     CONSENT_DOCUMENTS_VIEW = "consent_documents.view"
     ACCESS_REQUEST_DECIDE = "access_request.decide"
+    GRANT_APPROVE = "grant.approve"
     ACCESS_REQUEST_CREATE = "access_request.create"
     BREAK_GLASS = "break_glass"
     INTAKE_CONDUCT = "intake.conduct"
     INTAKE_READ = "intake.read"
+    CASE_TEXT_READ = "case_text.read"
     RECORDS_VIEW = "records.view"
     NOTE_READ = "note.read"
     NOTE_ADD = "note.add"
@@ -95,6 +102,8 @@ class Rule:
     category: Category = Category.NONE
     owner_only: bool = False  # the acting agency owns the case / registered the person
     other_agency: bool = False  # only through an agency that does not own the case
+    # A partner (not the owning agency) changes only records its own agency created.
+    own_records: bool = False
     second_factor: bool = False  # the session passed the second factor
     staff: bool = False  # a staff account (the Django admin)
     # For the access log: what a refusal of this action is recorded as.
@@ -129,8 +138,8 @@ def _owner(*roles: str, **options) -> Rule:
     return _case(*roles, owner_only=True, **options)
 
 
-def _write(role: str, object_type: str, verb: str = "create") -> Rule:
-    return _case(role, category=Category.WRITE, verb=verb, object_type=object_type)
+def _write(role: str, object_type: str, verb: str = "create", **options) -> Rule:
+    return _case(role, category=Category.WRITE, verb=verb, object_type=object_type, **options)
 
 
 RULES: dict[Action, Rule] = {
@@ -147,6 +156,19 @@ RULES: dict[Action, Rule] = {
     Action.AUDIT_USE: _r(On.AGENCY, "audit.view_accesslogentry", second_factor=True, object_type="access_log"),
     Action.OUTBOX_ADMINISTER: _r(On.AGENCY, "notifications.view_notification", object_type="notification"),
     Action.ADMIN_USE: _r(On.AGENCY, "agencies.view_agency", staff=True, object_type="admin"),
+    Action.ROLES_REQUEST: _r(On.AGENCY, "agencies.add_membership", verb="change", object_type="membership"),
+    Action.ROLES_CONFIRM: _r(
+        On.AGENCY,
+        "agencies.confirm_case_role",
+        "agencies.confirm_privileged_role",
+        verb="list",
+        object_type="membership",
+    ),
+    Action.ROLE_CONFIRM_CASE: _r(On.AGENCY, "agencies.confirm_case_role", verb="change", object_type="membership"),
+    Action.ROLE_CONFIRM_PRIVILEGED: _r(
+        On.AGENCY, "agencies.confirm_privileged_role", second_factor=True, verb="change", object_type="membership"
+    ),
+    Action.GRANTS_APPROVE_QUEUE: _r(On.AGENCY, "cases.approve_grants", verb="list", object_type="grant"),
     Action.CASE_VIEW: _case("cases.view_case"),
     Action.CASE_CHANGE: _owner("cases.change_case", verb="change"),
     Action.CASE_CLOSE: _owner("cases.close_case", verb="change"),
@@ -155,6 +177,7 @@ RULES: dict[Action, Rule] = {
     Action.SHARING_VIEW: _owner("cases.manage_grants", "cases.manage_consent", object_type="grant"),
     Action.CONSENT_DOCUMENTS_VIEW: _owner("cases.manage_consent", object_type="document"),
     Action.ACCESS_REQUEST_DECIDE: _owner("cases.decide_access_requests", verb="change", object_type="access_request"),
+    Action.GRANT_APPROVE: _owner("cases.approve_grants", verb="change", object_type="grant"),
     # Asking for access and breaking the glass happen *without* seeing the case: no scope.
     Action.ACCESS_REQUEST_CREATE: _case(
         "cases.request_access", scope=frozenset(), other_agency=True, verb="create", object_type="access_request"
@@ -162,16 +185,20 @@ RULES: dict[Action, Rule] = {
     Action.BREAK_GLASS: _case("cases.break_glass", scope=frozenset(), other_agency=True, verb="break_glass"),
     Action.INTAKE_CONDUCT: _owner("casework.add_intake", verb="change", object_type="intake"),
     Action.INTAKE_READ: _owner("cases.view_case", object_type="intake"),
+    # The reason for contact and the summary are free text that may name violence or illness:
+    # shown only with collaboration (general notes), never with the basic scope alone.
+    Action.CASE_TEXT_READ: _case("cases.read_general_notes", scope=frozenset({PERM_BASIC, PERM_NOTES})),
     Action.RECORDS_VIEW: _case(category=Category.ANY_READ, object_type="record"),
     Action.NOTE_READ: _case(category=Category.READ, object_type="note"),
     Action.NOTE_ADD: _write("cases.add_casenote", "note"),
     Action.TASK_ADD: _write("casework.add_task", "task"),
-    Action.TASK_CHANGE: _write("casework.add_task", "task", verb="change"),
+    Action.TASK_CHANGE: _write("casework.add_task", "task", verb="change", own_records=True),
     Action.APPOINTMENT_ADD: _write("casework.add_appointment", "appointment"),
-    Action.APPOINTMENT_CHANGE: _write("casework.add_appointment", "appointment", verb="change"),
+    Action.APPOINTMENT_CHANGE: _write("casework.add_appointment", "appointment", verb="change", own_records=True),
     Action.DOCUMENT_ADD: _write("casework.add_document", "document"),
-    Action.GOAL_ADD: _write("casework.add_goal", "goal"),
-    Action.GOAL_CHANGE: _write("casework.add_goal", "goal", verb="change"),
+    # The case plan is the owning agency's, agreed with the person; partners read it.
+    Action.GOAL_ADD: _write("casework.add_goal", "goal", owner_only=True),
+    Action.GOAL_CHANGE: _write("casework.add_goal", "goal", verb="change", owner_only=True),
     Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
     Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
     Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),

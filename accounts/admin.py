@@ -1,38 +1,71 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .invitations import invitation_send
 from .models import User
 
-# Roles are defined in code (agencies.roles) and groups follow memberships; editing groups by
-# hand would bypass that. TOTP keys are secrets: the admin resets a second factor, never shows it.
+# Roles are defined in code (agencies.roles) and nobody is a member of a group; editing groups
+# by hand would suggest otherwise. TOTP keys are secrets: the admin resets a second factor, never shows it.
 admin.site.unregister(Group)
 admin.site.unregister(TOTPDevice)
+
+
+class NewAccountForm(forms.ModelForm):
+    """A new account without a password: its holder sets one through the invitation link."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "language"]
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "").strip()
+        if not email:
+            raise ValidationError(_("The invitation is sent to this address; please enter it."))
+        return email
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
         (_("Status"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
+    add_form = NewAccountForm
+    add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email", "language")}),)
     readonly_fields = ["last_login", "date_joined"]
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "memberships__agency", "memberships__role"]
     filter_horizontal = []
-    actions = ["reset_second_factor"]
+    actions = ["send_invitation", "reset_second_factor"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            invitation_send(actor=request.user, user=obj)
+            self.message_user(request, _("The account has been created and invited by mail."), messages.SUCCESS)
 
     def user_change_password(self, request, id, form_url=""):
-        # Administrators set first passwords for new accounts only. An account in use keeps
-        # its password: setting it would let an administrator log in as a case worker.
-        user = self.get_object(request, id)
-        if user is not None and user.last_login is not None and user.pk != request.user.pk:
-            raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        # An administrator never sets a password: new accounts set theirs through an
+        # invitation, accounts in use under "My account". Refused like a missing page.
+        raise PermissionDenied
+
+    @admin.action(description=_("Send the invitation again (accounts never used)"))
+    def send_invitation(self, request, queryset):
+        sent = 0
+        for user in queryset:
+            try:
+                invitation_send(actor=request.user, user=user)
+            except ValidationError as error:
+                self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                sent += 1
+        self.message_user(request, _("%(n)d invitation(s) sent.") % {"n": sent}, messages.SUCCESS)
 
     @admin.action(description=_("Reset second factor (lost phone)"))
     def reset_second_factor(self, request, queryset):

@@ -14,4 +14,5 @@ urlpatterns = [
     path("konto/zweiter-faktor/einrichten/", views.second_factor_enrol, name="second_factor_enrol"),
     path("konto/zweiter-faktor/entfernen/", views.second_factor_remove, name="second_factor_remove"),
     path("sprache/", views.language, name="language"),
+    path("einladung/<str:token>/", views.invitation, name="invitation"),
 ]

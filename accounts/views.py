@@ -15,7 +15,7 @@ from django_otp import login as otp_login
 
 from agencies.selectors import memberships_of
 
-from . import second_factor
+from . import invitations, second_factor
 from .forms import LoginForm, TokenForm
 
 
@@ -117,3 +117,26 @@ def language(request):
         request.user.language = chosen
         request.user.save(update_fields=["language"])
     return response
+
+
+def invitation(request, token: str):
+    """A new account sets its own password, then (where required) its second factor."""
+    from django.contrib.auth import login
+    from django.contrib.auth.forms import SetPasswordForm
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    found = invitations.invitation_for(token)
+    if found is None:
+        raise Http404
+    form = SetPasswordForm(found.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.invitation_accept(invitation=found, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            login(request, user, backend="agencies.backends.RoleBackend")
+            messages.success(request, _("Your password has been set. Welcome to Notlagen."))
+            return redirect("accounts:second_factor_enrol" if second_factor.second_factor_required(user) else "home")
+    return render(request, "accounts/invitation.html", {"form": form, "invited": found.user})

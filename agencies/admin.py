@@ -1,13 +1,14 @@
-"""Reference data of agencies is managed in the Django admin; memberships go through the service
-so the role groups stay in step."""
+"""Reference data of agencies is managed in the Django admin. Roles go through the services:
+adding one asks for it (a second person confirms it under "Roles to confirm"), removing one
+takes effect at once, and deactivating an agency cuts its members' access."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, District, Location, Membership, OrgUnit
-from .services import membership_add, membership_remove
+from .services import agency_deactivate, membership_remove, membership_request, request_errors
 
 
 class OrgUnitInline(admin.TabularInline):
@@ -23,10 +24,18 @@ class LocationInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "municipality", "is_active"]
+    list_display = ["name", "short_name", "kind", "municipality", "is_active", "receives_case_data"]
     list_filter = ["kind", "municipality", "is_active"]
     search_fields = ["name", "short_name"]
     inlines = [OrgUnitInline, LocationInline]
+
+    def save_model(self, request, obj, form, change):
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivated:
+            obj.is_active = True  # the service deactivates, so the access is cut in the same step
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            agency_deactivate(actor=request.user, agency=obj)
 
 
 @admin.register(District)
@@ -36,32 +45,37 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class MembershipAdminForm(forms.ModelForm):
+class MembershipRequestForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["user", "agency", "org_unit", "role"]
 
-    def clean_user(self):
-        user = self.cleaned_data["user"]
-        if user.pk == self.acting_user.pk:
-            raise forms.ValidationError(_("You cannot give yourself a role. Another administrator has to do it."))
-        return user
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) for name in ("user", "agency", "role")):
+            errors = request_errors(
+                actor=self.acting_user,
+                user=data["user"],
+                agency=data["agency"],
+                role=data["role"],
+                org_unit=data.get("org_unit"),
+            )
+            if errors:
+                raise ValidationError(errors)
+        return data
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    form = MembershipAdminForm
-    list_display = ["user", "agency", "org_unit", "role", "created_at"]
-    list_filter = ["role", "agency"]
+    form = MembershipRequestForm
+    list_display = ["user", "agency", "org_unit", "role", "status", "requested_by", "confirmed_by", "created_at"]
+    list_filter = ["status", "role", "agency"]
     search_fields = ["user__username", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
 
     def has_change_permission(self, request, obj=None):
-        # Nobody hands roles to themselves: an administrator who made themselves a team lead
-        # somewhere would read that agency's cases. Another administrator has to do it.
-        if obj is not None and obj.user_id == request.user.pk:
-            return False
-        return super().has_change_permission(request, obj)
+        # A role is asked for or taken away, never edited into another one.
+        return obj is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.user_id == request.user.pk:
@@ -74,18 +88,18 @@ class MembershipAdmin(admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if obj.user_id == request.user.pk:
-            raise PermissionDenied
-        if change:
-            # A changed membership is a removal of the old role and the grant of the new one.
-            old = Membership.objects.get(pk=obj.pk)
-            membership_remove(membership=old)
-        saved = membership_add(user=obj.user, agency=obj.agency, role=obj.role, org_unit=obj.org_unit)
+        saved = membership_request(
+            actor=request.user, user=obj.user, agency=obj.agency, role=obj.role, org_unit=obj.org_unit
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        membership_remove(membership=obj)
+        membership_remove(actor=request.user, membership=obj)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset:
-            membership_remove(membership=membership)
+            membership_remove(actor=request.user, membership=membership)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(request, _("The role awaits a second person's confirmation before it takes effect."))
+        return super().response_add(request, obj, post_url_continue)

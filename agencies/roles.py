@@ -59,7 +59,7 @@ _REFERENCE_DATA = {
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.TEAM_LEAD: _CASE_WORK | {"cases.decide_access_requests"},
+    Role.TEAM_LEAD: _CASE_WORK | {"cases.decide_access_requests", "cases.approve_grants", "agencies.confirm_case_role"},
     # Clerks pay and look things up: general and financial notes, no sensitive categories.
     Role.CLERK: {
         "cases.view_case",
@@ -75,7 +75,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     # Auditors and administrators read no case content by default.
     Role.AUDITOR: {"audit.view_accesslogentry"},
     Role.ADMINISTRATOR: _REFERENCE_DATA
-    | {"accounts.view_user", "accounts.add_user", "accounts.change_user", "notifications.view_notification"},
+    | {
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "notifications.view_notification",
+        "agencies.confirm_privileged_role",
+    },
     Role.SERVICE_ACCOUNT: set(),
 }
 
@@ -88,3 +94,6 @@ def roles_with(perm: str) -> frozenset[str]:
 # Roles that work on cases (they read cases where their agency's scope allows). Auditors and
 # administrators never read case content by default, so they are not among them.
 CASE_ROLES = roles_with("cases.view_case")
+
+# Roles whose holders watch or run the system itself: a second administrator confirms them.
+PRIVILEGED_ROLES = frozenset({Role.AUDITOR, Role.ADMINISTRATOR})

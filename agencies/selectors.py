@@ -11,13 +11,17 @@ _CACHE_ATTR = "_notlagen_memberships"
 
 
 def memberships_of(user) -> list[Membership]:
-    """The user's memberships with agency and org unit, read once per request and cached on the user."""
+    """The user's roles in effect — confirmed, in an active agency — with agency and org unit,
+    read once per request and cached on the user. A role awaiting confirmation, or in a
+    deactivated agency, gives no right at all."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user=user).select_related("agency", "org_unit").order_by("agency__name")
+            Membership.objects.filter(user=user, status=Membership.Status.ACTIVE, agency__is_active=True)
+            .select_related("agency", "org_unit")
+            .order_by("agency__name")
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
@@ -70,12 +74,12 @@ def agencies_of(user) -> list[Agency]:
 
 def agency_members(*, agency: Agency) -> QuerySet[User]:
     """Active members of an agency, each with their memberships there prefetched (two queries)."""
-    here = Membership.objects.filter(agency=agency).select_related("org_unit").order_by("role")
+    here = Membership.objects.filter(agency=agency, status=Membership.Status.ACTIVE).select_related("org_unit")
     return (
-        User.objects.filter(memberships__agency=agency, is_active=True)
+        User.objects.filter(memberships__agency=agency, memberships__status=Membership.Status.ACTIVE, is_active=True)
         .distinct()
         .order_by("last_name", "first_name")
-        .prefetch_related(Prefetch("memberships", queryset=here, to_attr="memberships_here"))
+        .prefetch_related(Prefetch("memberships", queryset=here.order_by("role"), to_attr="memberships_here"))
     )
 
 
@@ -86,13 +90,23 @@ def agency_with_structure(*, agency_id: int) -> Agency:
 
 
 def team_leads_of(*, agency: Agency) -> QuerySet[User]:
-    return User.objects.filter(memberships__agency=agency, memberships__role="team_lead", is_active=True).distinct()
+    return User.objects.filter(
+        memberships__agency=agency,
+        memberships__role="team_lead",
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    ).distinct()
 
 
 def members_with_perm_in(*, agency_id: int, perm: str) -> QuerySet[User]:
     """Active members whose role in the agency gives `perm` (one query; roles.ROLE_PERMISSIONS)."""
     return (
-        User.objects.filter(memberships__agency_id=agency_id, memberships__role__in=roles_with(perm), is_active=True)
+        User.objects.filter(
+            memberships__agency_id=agency_id,
+            memberships__role__in=roles_with(perm),
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
         .distinct()
         .order_by("last_name", "first_name")
     )
@@ -102,8 +116,44 @@ def case_workers_of(*, user) -> QuerySet[User]:
     """Colleagues who work on cases in the user's agencies (for assignment and filters)."""
     return (
         User.objects.filter(
-            memberships__agency__in=case_agencies_of(user), memberships__role__in=CASE_ROLES, is_active=True
+            memberships__agency__in=case_agencies_of(user),
+            memberships__role__in=CASE_ROLES,
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
         )
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def roles_awaiting(*, user) -> list[Membership]:
+    """Roles awaiting confirmation that this user may confirm (access.memberships): never their
+    own, never ones they asked for. Organisational data: who is to hold which role where."""
+    from access import events
+    from access.memberships import may_confirm
+
+    pending = (
+        Membership.objects.filter(status=Membership.Status.PENDING)
+        .select_related("user", "agency", "org_unit", "requested_by")
+        .order_by("created_at")
+    )
+    rows = [m for m in pending if may_confirm(user, m) is not None]
+    if rows:
+        events.report(actor=user, action="list", object_type="membership", object_ids=[m.pk for m in rows])
+    return rows
+
+
+def role_awaiting(*, user, membership_id) -> Membership:
+    from access import events
+    from access.errors import NotFound, as_int
+    from access.memberships import may_confirm
+
+    membership = (
+        Membership.objects.filter(pk=as_int(membership_id, object_type="membership"), status=Membership.Status.PENDING)
+        .select_related("user", "agency")
+        .first()
+    )
+    if membership is None or may_confirm(user, membership) is None:
+        events.denied(actor=user, object_type="membership", object_id=membership_id, action="change")
+        raise NotFound("membership", membership_id)
+    return membership

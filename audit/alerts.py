@@ -12,7 +12,7 @@ from notifications.services import notify
 
 
 def auditors():
-    return User.objects.filter(memberships__role="auditor", is_active=True).distinct()
+    return User.objects.filter(memberships__role="auditor", memberships__status="active", is_active=True).distinct()
 
 
 def alert(kind: str, subject, reference: str = "") -> None:

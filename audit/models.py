@@ -170,6 +170,9 @@ class AccessLogSeal(AppendOnlyModel):
     # after retention removed the older ones.
     previous_head = models.CharField(max_length=64)
     head = models.CharField(max_length=64)
+    # HMAC-SHA256 over the seal with a key kept outside the database (audit.keys).
+    key_id = models.CharField(max_length=40, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
     sealed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(AppendOnlyModel.Meta):
@@ -181,12 +184,13 @@ class AccessLogSeal(AppendOnlyModel):
 
 class SealHorizon(models.Model):
     """Where the sealer may seal up to (PostgreSQL): the highest entry id seen at the previous
-    run and the transaction horizon then. Once every transaction of that moment has ended, all
-    lower ids are committed or gone, so none can turn up behind the seal later."""
+    run and the moment after it was read. Once every write transaction of the application's
+    role in this database that began by then has ended, all lower ids are committed or gone,
+    so none can turn up behind the seal later."""
 
     safe_entry_id = models.BigIntegerField(default=0)
     pending_entry_id = models.BigIntegerField(default=0)
-    pending_xmax = models.BigIntegerField(default=0)
+    pending_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"safe up to {self.safe_entry_id}"
@@ -199,9 +203,14 @@ class Verification(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who ran it when no account did: the operating-system user of a shell, or "beat".
+    started_by_name = models.CharField(max_length=150, blank=True)
     entries_checked = models.PositiveBigIntegerField(default=0)
     ok = models.BooleanField(default=False)
     finding = models.TextField(blank=True)
+    # What was found, as a code and its values, shown in the reader's language (audit.verification.FINDINGS).
+    finding_code = models.CharField(max_length=40, blank=True)
+    finding_params = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -209,6 +218,15 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"verification {self.started_at:%Y-%m-%d %H:%M}: {'ok' if self.ok else 'finding'}"
+
+    @property
+    def finding_text(self) -> str:
+        """The finding in the reader's language."""
+        from .verification import FINDINGS
+
+        if self.finding_code in FINDINGS:
+            return str(FINDINGS[self.finding_code] % self.finding_params)
+        return self.finding
 
 
 class Review(models.Model):

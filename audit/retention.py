@@ -1,6 +1,13 @@
 """Retention: access-log entries are kept until the end of the ACCESS_LOG_RETENTION_YEARS-th
 year after the entry (default: the second), then removed — whole seals at a time, so the rest
-of the chain stays verifiable. This is the only deletion path, and it is itself logged."""
+of the chain stays verifiable. This is the only deletion path, and it is itself logged.
+
+On PostgreSQL the deletion runs inside audit_apply_retention(), a SECURITY DEFINER function
+owned by the role notlagen_log_keeper: the append-only trigger lets a DELETE through only for
+that role, so no application session can delete an entry itself, and the function deletes
+nothing younger than one full calendar year whatever it is asked (migration audit 0003). On
+SQLite (the demo) the trigger lets a DELETE through only while this connection holds the flag
+table the job creates for its own transaction."""
 
 from __future__ import annotations
 
@@ -24,31 +31,50 @@ def retention_horizon(now: datetime | None = None) -> datetime:
 
 @transaction.atomic
 def apply_retention(*, now: datetime | None = None) -> int:
-    horizon = retention_horizon(now)
-    # Seals whose every entry is older than the horizon.
-    newest_old = AccessLogEntry.objects.filter(time__lt=horizon).order_by("-time").values_list("id", flat=True).first()
-    if newest_old is None:
-        return 0
-    seals = AccessLogSeal.objects.filter(last_entry_id__lte=newest_old)
-    last_id = seals.order_by("-last_entry_id").values_list("last_entry_id", flat=True).first()
-    if last_id is None:
-        return 0
+    """Remove the sealed blocks past the horizon. On PostgreSQL the database's clock decides
+    (`now` only names the horizon in the log entry); on SQLite `now` (default: the present)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # The append-only trigger lets deletions through only with this flag, in this transaction.
-            cursor.execute("SET LOCAL notlagen.retention = 'on'")
-    removed = _raw_delete(AccessLogEntry.objects.filter(id__lte=last_id))
-    _raw_delete(AccessLogSubject.objects.filter(entry_id__lte=last_id))
-    _raw_delete(AccessLogChain.objects.filter(entry_id__lte=last_id))
-    _raw_delete(AccessLogSeal.objects.filter(last_entry_id__lte=last_id))
-    writer.write(
-        actor=None,
-        actor_name="retention",
-        action="retention",
-        object_type="access_log",
-        purpose=f"{removed} entries up to id {last_id} (before {horizon:%Y-%m-%d})",
-    )
+            cursor.execute(
+                "SELECT removed, up_to FROM audit_apply_retention(%s, %s)",
+                [settings.ACCESS_LOG_RETENTION_YEARS, settings.TIME_ZONE],
+            )
+            removed, last_id = cursor.fetchone()
+    else:
+        removed, last_id = _apply_on_sqlite(retention_horizon(now))
+    if removed:
+        writer.write(
+            actor=None,
+            actor_name="retention",
+            action="retention",
+            object_type="access_log",
+            purpose=f"{removed} entries up to id {last_id} (before {retention_horizon(now):%Y-%m-%d})",
+        )
     return removed
+
+
+def _apply_on_sqlite(horizon: datetime) -> tuple[int, int | None]:
+    newest_old = AccessLogEntry.objects.filter(time__lt=horizon).order_by("-time").values_list("id", flat=True).first()
+    if newest_old is None:
+        return 0, None
+    last_id = (
+        AccessLogSeal.objects.filter(last_entry_id__lte=newest_old)
+        .order_by("-last_entry_id")
+        .values_list("last_entry_id", flat=True)
+        .first()
+    )
+    if last_id is None:
+        return 0, None
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS notlagen_retention_running (x integer)")
+        try:
+            _raw_delete(AccessLogSubject.objects.filter(entry_id__lte=last_id))
+            _raw_delete(AccessLogChain.objects.filter(entry_id__lte=last_id))
+            _raw_delete(AccessLogSeal.objects.filter(last_entry_id__lte=last_id))
+            removed = _raw_delete(AccessLogEntry.objects.filter(id__lte=last_id))
+        finally:
+            cursor.execute("DROP TABLE temp.notlagen_retention_running")
+    return removed, last_id
 
 
 def _raw_delete(queryset) -> int:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import events
+from access.decide import refuse, require
+from access.rules import Action
 from agencies.selectors import agencies_of, team_leads_of
 from cases.models import AccessGrant
 from notifications.services import notify
@@ -62,14 +64,24 @@ def detect_denied_bursts(*, now: datetime | None = None) -> list[Review]:
     return created
 
 
-def pending_reviews():
+def pending_reviews(*, reviewer=None):
+    """The review queue; a reviewer never sees (nor decides) a review of their own accesses."""
     sync_break_glass_reviews()
-    return Review.objects.select_related("actor", "grant__case", "grant__grantee_agency", "decided_by")
+    reviews = Review.objects.select_related("actor", "grant__case", "grant__grantee_agency", "decided_by")
+    return reviews.exclude(actor=reviewer) if reviewer is not None else reviews
 
 
 @transaction.atomic
 def review_decide(*, actor, review: Review, verdict: str, comment: str) -> Review:
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    """An auditor's verdict. Nobody judges their own access, whatever roles they combine. "Not
+    justified" ends a still running emergency grant at once and tells the owning agency and
+    the actor's team leads."""
+    require(actor, Action.AUDIT_USE)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("grant__case__owner_agency").get(pk=review.pk)
+    )
+    if review.actor_id == actor.pk:
+        refuse(actor, Action.AUDIT_USE)
     if review.verdict:
         raise ValidationError({"verdict": _("This review has already been decided.")})
     if verdict not in Review.Verdict.values:
@@ -82,6 +94,8 @@ def review_decide(*, actor, review: Review, verdict: str, comment: str) -> Revie
     if review.grant_id:
         AccessGrant.objects.filter(pk=review.grant_id).update(needs_review=False)
     if verdict == Review.Verdict.NOT_JUSTIFIED:
+        if review.grant_id:
+            _end_emergency_access(actor, review)
         leads = {lead for agency in agencies_of(review.actor) for lead in team_leads_of(agency=agency)}
         notify(
             recipients=sorted(leads, key=lambda u: u.pk),
@@ -94,3 +108,20 @@ def review_decide(*, actor, review: Review, verdict: str, comment: str) -> Revie
         )
     events.report(actor=actor, action="change", object_type="review", object_ids=[review.pk], purpose=verdict)
     return review
+
+
+def _end_emergency_access(actor, review: Review) -> None:
+    """The emergency grant ends now, with the verdict as its reason; the owning agency is told."""
+    from cases.grants.access_grants import _grant_revoke
+
+    grant = review.grant
+    if grant.revoked_at is None and grant.valid_until > timezone.now():
+        _grant_revoke(actor=actor, grant=grant, reason=str(_("Emergency access found not justified")))
+    notify(
+        recipients=list(team_leads_of(agency=grant.case.owner_agency)),
+        kind="audit.not_justified_owner",
+        subject=gettext_lazy("An emergency access to your case was found not justified"),
+        reference=grant.case.reference,
+        link=reverse("cases:grants", args=[grant.case_id]),
+        channels=("in_app", "email"),
+    )

@@ -1,20 +1,22 @@
-"""Tamper evidence: a SHA-256 chain over the entries in id order, written by one sealer.
+"""Tamper evidence: a SHA-256 chain over the entries in id order, closed by seals that are
+authenticated with a key outside the database (audit.keys) and recorded outside it (audit.anchors).
 
-Writers never wait for a lock: they only insert. The sealer (a beat job) seals only up to a safe
-id: on PostgreSQL the highest id it saw at its previous run, once every transaction that was
-open then has ended (so no lower id can still commit behind the seal); it extends the chain by
-one link per entry and closes the run with a seal. Verification recomputes
-the chain and names the first entry that was changed, removed or inserted out of order."""
+Writers never wait for a lock: they only insert. The sealer (a beat job, every
+ACCESS_LOG_SEAL_SECONDS) seals only up to a safe id: on PostgreSQL the highest id it saw at its
+previous run, once every write transaction of the application in this database that was open
+then has ended — so no lower id can still commit behind a seal. Transactions of other databases
+on the same server, and read-only ones such as a pg_dump, are not waited for.
+Verification (audit.verification) recomputes the chain and checks the seals."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 
+from . import anchors, keys
 from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, AccessLogSubject, SealHorizon
 
 GENESIS = "0" * 64
@@ -63,28 +65,40 @@ def _index_subjects(entries: list[AccessLogEntry]) -> None:
     )
 
 
+# Write transactions of this application's role in this database that began at or before a moment.
+_OPEN_WRITERS_SINCE = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()
+  AND backend_xid IS NOT NULL AND xact_start <= %s
+"""
+
+
 def advance_horizon() -> int:
     """The highest entry id that is safe to seal now (see the module docstring)."""
-    current_max = AccessLogEntry.objects.aggregate(m=Max("id"))["m"] or 0
     if connection.vendor != "postgresql":
-        return current_max  # SQLite commits one writer at a time: what is visible is final
+        # SQLite commits one writer at a time: what is visible is final.
+        return AccessLogEntry.objects.aggregate(m=Max("id"))["m"] or 0
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-                "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
-            )
-            xmin, xmax = cursor.fetchone()
         horizon, _created = SealHorizon.objects.select_for_update().get_or_create(pk=1)
-        if xmin >= horizon.pending_xmax:
-            horizon.safe_entry_id = horizon.pending_entry_id
-            horizon.pending_entry_id, horizon.pending_xmax = current_max, xmax
-            horizon.save()
+        with connection.cursor() as cursor:
+            if horizon.pending_since is not None:
+                cursor.execute(_OPEN_WRITERS_SINCE, [horizon.pending_since])
+                if cursor.fetchone()[0]:
+                    return horizon.safe_entry_id
+            # Read the highest id first, then the moment: any lower id was handed out to a
+            # transaction that had begun by then.
+            current_max = AccessLogEntry.objects.aggregate(m=Max("id"))["m"] or 0
+            cursor.execute("SELECT clock_timestamp()")
+            (moment,) = cursor.fetchone()
+        horizon.safe_entry_id = max(horizon.safe_entry_id, horizon.pending_entry_id)
+        horizon.pending_entry_id, horizon.pending_since = current_max, moment
+        horizon.save()
         return horizon.safe_entry_id
 
 
 def seal_pending(*, batch: int = 20_000, up_to: int | None = None) -> AccessLogSeal | None:
-    """Chain and seal the entries after the last seal, up to the safe id (one batch)."""
+    """Chain and seal the entries after the last seal, up to the safe id (one batch); the seal is
+    authenticated with the current key and, once committed, recorded outside the database."""
     up_to = advance_horizon() if up_to is None else up_to
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -102,84 +116,15 @@ def seal_pending(*, batch: int = 20_000, up_to: int | None = None) -> AccessLogS
             links.append(AccessLogChain(entry_id=entry.pk, digest=head))
         AccessLogChain.objects.bulk_create(links)
         _index_subjects(entries)
-        return AccessLogSeal.objects.create(
-            first_entry_id=entries[0].pk,
-            last_entry_id=entries[-1].pk,
-            count=len(entries),
-            previous_head=previous,
-            head=head,
-        )
-
-
-@dataclass
-class VerificationResult:
-    ok: bool
-    entries_checked: int
-    finding: str = ""
-    entry_id: int | None = None
-
-
-def verify(*, first_id: int | None = None, last_id: int | None = None, chunk: int = 10_000) -> VerificationResult:
-    """Recompute the chain over the sealed entries (optionally only seals touching a range), in
-    one consistent snapshot so a concurrent retention run cannot look like tampering."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return _verify(first_id=first_id, last_id=last_id, chunk=chunk)
-
-
-def _verify(*, first_id: int | None, last_id: int | None, chunk: int) -> VerificationResult:
-    seals = AccessLogSeal.objects.order_by("first_entry_id")
-    if first_id is not None:
-        seals = seals.filter(last_entry_id__gte=first_id)
-    if last_id is not None:
-        seals = seals.filter(first_entry_id__lte=last_id)
-    checked = 0
-    expected_previous = None
-    for seal in seals.iterator():
-        if expected_previous is not None and seal.previous_head != expected_previous:
-            return VerificationResult(
-                False, checked, f"seal {seal.pk} does not continue the chain", seal.first_entry_id
-            )
-        head = seal.previous_head
-        cursor_id = seal.first_entry_id - 1
-        while cursor_id < seal.last_entry_id:
-            links = list(
-                AccessLogChain.objects.filter(entry_id__gt=cursor_id, entry_id__lte=seal.last_entry_id).order_by(
-                    "entry_id"
-                )[:chunk]
-            )
-            if not links:
-                break
-            ids = [ln.entry_id for ln in links]
-            entries = {e.pk: e for e in AccessLogEntry.objects.filter(id__gt=cursor_id, id__lte=ids[-1])}
-            for entry_id in sorted(set(entries) - set(ids)):
-                return VerificationResult(False, checked, f"entry {entry_id} was inserted out of order", entry_id)
-            for ln in links:
-                entry = entries.get(ln.entry_id)
-                if entry is None:
-                    return VerificationResult(False, checked, f"entry {ln.entry_id} was removed", ln.entry_id)
-                head = link(head, entry)
-                if head != ln.digest:
-                    return VerificationResult(False, checked, f"entry {ln.entry_id} was changed", ln.entry_id)
-                checked += 1
-            cursor_id = ids[-1]
-        if head != seal.head:
-            return VerificationResult(False, checked, f"seal {seal.pk} does not match its entries", seal.last_entry_id)
-        expected_previous = seal.head
-    last_sealed = AccessLogSeal.objects.order_by("-last_entry_id").values_list("last_entry_id", flat=True).first()
-    if last_sealed is not None and last_id is None:
-        # An entry below the sealed horizon without a link was slipped in later.
-        first_sealed = seals.values_list("first_entry_id", flat=True).first() or 0
-        sneaked = (
-            AccessLogEntry.objects.filter(id__gte=first_sealed, id__lte=last_sealed)
-            .filter(~Exists(AccessLogChain.objects.filter(entry_id=OuterRef("pk"))))
-            .order_by("id")
-            .values_list("id", flat=True)
-            .first()
-        )
-        if sneaked is not None:
-            return VerificationResult(False, checked, f"entry {sneaked} was inserted out of order", sneaked)
-    return VerificationResult(True, checked)
+        key_id, key = keys.current()
+        fields = {
+            "first_entry_id": entries[0].pk,
+            "last_entry_id": entries[-1].pk,
+            "count": len(entries),
+            "previous_head": previous,
+            "head": head,
+        }
+        seal = AccessLogSeal.objects.create(**fields, key_id=key_id, mac=keys.mac(key, keys.seal_message(**fields)))
+        last_time = entries[-1].time
+        transaction.on_commit(lambda: anchors.record(seal, last_time=last_time))
+        return seal

@@ -30,4 +30,4 @@ def verify_access_log_task(user_id: int | None = None) -> bool:
     from . import verification
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    return verification.run(started_by=user).ok
+    return verification.run(started_by=user, by_name="" if user else "beat").ok

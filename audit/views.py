@@ -137,14 +137,14 @@ def person_report(request, person_id: int):
 
 @auditor_view
 def reviews(request):
-    queue = list(review.pending_reviews()[:200])
+    queue = list(review.pending_reviews(reviewer=request.user)[:200])
     events.report(actor=request.user, action="list", object_type="review", object_ids=[r.pk for r in queue])
     return render(request, "audit/reviews.html", {"reviews": queue})
 
 
 @auditor_view
 def review_detail(request, review_id: int):
-    item = get_object_or_404(review.pending_reviews(), pk=review_id)
+    item = get_object_or_404(review.pending_reviews(reviewer=request.user), pk=review_id)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -220,7 +220,7 @@ def search(repeat: int) -> dict:
 def sealing_throughput(limit: int = 200_000) -> dict:
     from django.db import connection
 
-    from audit import sealing
+    from audit import sealing, verification
     from audit.models import AccessLogEntry
 
     top = min(limit, AccessLogEntry.objects.count())
@@ -240,7 +240,7 @@ def sealing_throughput(limit: int = 200_000) -> dict:
         sealed += seal.count
     seal_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    result = sealing.verify()
+    result = verification.verify()
     verify_seconds = time.perf_counter() - started
     assert result.ok, result.finding
     return {

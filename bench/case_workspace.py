@@ -36,7 +36,9 @@ def build():
     worker = User.objects.create_user("bench-sw", first_name="Sina", last_name="Sozial")
     colleague = User.objects.create_user("bench-sw2", first_name="Kai", last_name="Kollege")
     helper = User.objects.create_user("bench-partner", first_name="Pia", last_name="Partner")
+    lead = User.objects.create_user("bench-lead", first_name="Lea", last_name="Leitung")
     for user, agency, role in (
+        (lead, owner, Role.TEAM_LEAD),
         (worker, owner, Role.SOCIAL_WORKER),
         (colleague, owner, Role.SOCIAL_WORKER),
         (helper, partner, Role.PARTNER_STAFF),
@@ -46,7 +48,7 @@ def build():
     person = services.person_register(actor=worker, agency=owner, alias="Bench")
     intake = work.intake_start(actor=worker, agency=owner, person=person, title="Bench", contact_channel="walk_in")
     case = case_access(user=worker, case_id=intake.case_id)
-    grants.grant_create(
+    grant = grants.grant_create(
         actor=worker,
         case=case,
         grantee_agency=partner,
@@ -55,6 +57,7 @@ def build():
         valid_until=timezone.now() + timedelta(days=30),
         statute=statute,
     )
+    grants.grant_approve(actor=lead, grant=grant)
     case = case_access(user=worker, case_id=case.pk)
     work.situation_update(
         actor=worker,

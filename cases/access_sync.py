@@ -52,7 +52,13 @@ def wanted_rows(case: Case, grants: Iterable[AccessGrant], now: datetime) -> dic
     for codename in ALL_SCOPE_PERMISSIONS:
         wanted[(owner_group, perms[codename])] = (ALWAYS_FROM, ALWAYS_UNTIL)
     for grant in grants:
-        if grant.revoked_at is not None or grant.valid_until <= now or grant.grantee_agency_id == case.owner_agency_id:
+        if (
+            grant.revoked_at is not None
+            or grant.valid_until <= now
+            or grant.approval not in AccessGrant.IN_FORCE
+            or not grant.grantee_agency.is_active
+            or grant.grantee_agency_id == case.owner_agency_id
+        ):
             continue
         group = agency_group_id(grant.grantee_agency)
         for codename in SCOPE_PERMISSIONS[grant.scope]:

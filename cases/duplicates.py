@@ -119,18 +119,30 @@ def find_duplicates(*, user, given_name: str, family_name: str, birth_date=None,
     return DuplicateResult(visible, sorted(elsewhere, key=lambda m: m.agency_name))
 
 
-def case_for_match_token(token: str, *, user) -> tuple[Case, Agency]:
-    """The case a match token of this user points at, while the token is fresh."""
-    match = (
-        DuplicateMatch.objects.filter(
-            token=token,
-            duplicate_check__user=user,
-            duplicate_check__created_at__gte=timezone.now() - MATCH_TOKEN_MAX_AGE,
-        )
-        .select_related("case__owner_agency", "case__person")
-        .first()
+def _fresh_matches(token: str, *, user):
+    return DuplicateMatch.objects.filter(
+        token=token,
+        duplicate_check__user=user,
+        duplicate_check__created_at__gte=timezone.now() - MATCH_TOKEN_MAX_AGE,
+        used_at__isnull=True,
     )
+
+
+def case_for_match_token(token: str, *, user) -> tuple[Case, Agency]:
+    """The case a match token of this user points at, while the token is fresh and unused."""
+    match = _fresh_matches(token, user=user).select_related("case__owner_agency", "case__person").first()
     if match is None:
         events.denied(actor=user, object_type="duplicate_match", action="view")
         raise NotFound("duplicate_match")
     return match.case, match.case.owner_agency
+
+
+def match_redeem(token: str, *, user) -> Case:
+    """Use a token up, in the caller's transaction: it opens one request or one emergency
+    access; should that fail, the rollback gives the token back."""
+    match = _fresh_matches(token, user=user).select_for_update(of=("self",)).select_related("case").first()
+    if match is None:
+        events.denied(actor=user, object_type="duplicate_match", action="change")
+        raise NotFound("duplicate_match")
+    DuplicateMatch.objects.filter(pk=match.pk).update(used_at=timezone.now())
+    return match.case

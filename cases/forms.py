@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, District
+from notlagen.dates import format_when
 
 from .grants import BREAK_GLASS_SITUATIONS
 from .models import Consent, ConsentText, ContactChannel, Statute
-from .scopes import NoteCategory, Scope
+from .scopes import NoteCategory, scope_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -100,7 +101,7 @@ class LegalBasisChoiceMixin:
         self.consents = {f"consent:{c.pk}": c for c in consents}
         self.statutes = {f"statute:{s.pk}": s for s in Statute.objects.filter(is_active=True)}
         consent_choices = [
-            (key, _("Consent of %(date)s (%(text)s)") % {"date": c.given_at.strftime("%d.%m.%Y"), "text": c.text})
+            (key, _("Consent of %(date)s (%(text)s)") % {"date": format_when(c.given_at), "text": c.text})
             for key, c in self.consents.items()
         ]
         statute_choices = [(key, str(s)) for key, s in self.statutes.items()]
@@ -114,7 +115,7 @@ class LegalBasisChoiceMixin:
 class GrantForm(LegalBasisChoiceMixin, forms.Form):
     # Purpose and legal basis are checked by grants.grant_create, which names what is missing.
     grantee_agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.filter(is_active=True))
-    scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
+    scope = forms.ChoiceField(label=_("Scope"), choices=scope_choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=(), required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT)
@@ -142,7 +143,7 @@ class ConsentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     scopes = forms.MultipleChoiceField(
-        label=_("What may be shared"), choices=Scope.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What may be shared"), choices=scope_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     given_how = forms.ChoiceField(label=_("Consent given"), choices=Consent.GivenHow.choices, widget=forms.RadioSelect)
@@ -155,7 +156,7 @@ class WithdrawForm(forms.Form):
 
 
 class AccessRequestForm(forms.Form):
-    scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
+    scope = forms.ChoiceField(label=_("Scope"), choices=scope_choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
 

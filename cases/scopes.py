@@ -9,10 +9,29 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.TextChoices):
-    BASIC = "basic", _("Basic (master data and summary)")
-    COLLABORATE = "collaborate", _("Collaborate (+ general notes, may add notes)")
-    FINANCE = "finance", _("Finance (+ payments and financial notes)")
-    SENSITIVE = "sensitive", _("Sensitive (+ health, violence and residence notes)")
+    BASIC = "basic", _("Basic")
+    COLLABORATE = "collaborate", _("Collaborate")
+    FINANCE = "finance", _("Finance")
+    SENSITIVE = "sensitive", _("Sensitive")
+
+
+# What each scope allows, exactly (access.rules decides it; tests/access_matrix.py holds the rules
+# to these words). A partner changes only records its own agency created; the case plan stays
+# the owning agency's. Shown wherever a scope is chosen or explained.
+SCOPE_ALLOWS = {
+    Scope.BASIC: _("master data, household and contact restrictions (read only)"),
+    Scope.COLLABORATE: _(
+        "also the reason for contact, summary, general notes, tasks, appointments, documents and case plan; "
+        "adds its own notes, tasks, appointments and documents"
+    ),
+    Scope.FINANCE: _("also payments and financial notes (read only)"),
+    Scope.SENSITIVE: _("as collaborate, also health, violence and residence notes, and adds its own records to them"),
+}
+
+
+def scope_choices() -> list[tuple[str, str]]:
+    """The scopes as a form offers them: each with what it allows."""
+    return [(scope.value, f"{scope.label}: {SCOPE_ALLOWS[scope]}") for scope in Scope]
 
 
 # Object permission codenames on cases.Case, one per scope-level right.

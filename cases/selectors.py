@@ -20,8 +20,8 @@ from access import events
 from access.case_access import CaseAccess
 from access.decide import require
 from access.errors import NotFound, as_int
-from access.rules import Action
-from agencies.selectors import case_agencies_of, case_group_ids_of
+from access.rules import Action, rule
+from agencies.selectors import case_agencies_of, case_group_ids_of, role_permissions_in
 
 from .access_sync import permission_ids
 from .models import AccessGrant, AccessRequest, Case, CaseGroupObjectPermission, CaseNote, Consent, Person
@@ -108,6 +108,26 @@ def visible_case_count(*, user, scope: str = Scope.BASIC) -> int:
     return rows.values("content_object_id").distinct().count()
 
 
+def with_text_visibility(queryset: QuerySet[Case], *, user) -> QuerySet[Case]:
+    """Annotate `shows_text`: whether the user may read the case's reason and summary — free
+    text that may name violence or illness — per access.rules CASE_TEXT_READ (a basic grant
+    alone does not show it). One semi-join per row of the page, on the permission index."""
+    text_rule = rule(Action.CASE_TEXT_READ)
+    needed = sorted(text_rule.scope - {PERM_BASIC})
+    groups = [
+        a.group_id
+        for a in case_agencies_of(user)
+        if a.group_id and all(need & role_permissions_in(user, a.pk) for need in text_rule.needs(None)[0])
+    ]
+    rows = CaseGroupObjectPermission.objects.filter(
+        _live(timezone.now()),
+        group_id__in=groups,
+        permission_id__in=[permission_ids()[codename] for codename in needed],
+        content_object=OuterRef("pk"),
+    )
+    return queryset.annotate(shows_text=Exists(rows))
+
+
 class _KnownCount:
     """A queryset whose total is already known, for the paginator."""
 
@@ -127,10 +147,11 @@ class _KnownCount:
 def cases_page_for(*, user, queryset: QuerySet[Case], page_number, unfiltered: bool = False) -> object:
     """One page of a (filtered) visible-case queryset, with what the list shows. For the
     unfiltered list the total comes from the permission rows (visible_case_count)."""
-    queryset = (
+    queryset = with_text_visibility(
         queryset.select_related("person", "district", "owner_agency")
         .only(*CASE_LIST_FIELDS, "district__name", "owner_agency__name", "owner_agency__short_name")
-        .prefetch_related("assigned_workers")
+        .prefetch_related("assigned_workers"),
+        user=user,
     )
     source = _KnownCount(queryset, visible_case_count(user=user)) if unfiltered else queryset
     page = Paginator(source, CASE_PAGE_SIZE).get_page(page_number)
@@ -236,6 +257,26 @@ def grant_of_case(*, access: CaseAccess, grant_id) -> AccessGrant:
     return grant
 
 
+def grants_awaiting_approval(*, user) -> QuerySet[AccessGrant]:
+    """Sharing without consent waiting for a team lead of the owning agency (the user's)."""
+    agencies = [a.pk for a in case_agencies_of(user) if "cases.approve_grants" in role_permissions_in(user, a.pk)]
+    return (
+        AccessGrant.objects.filter(approval=AccessGrant.Approval.PENDING, revoked_at__isnull=True)
+        .filter(case__owner_agency_id__in=agencies)
+        .select_related("case", "grantee_agency", "statute", "granted_by")
+        .order_by("created_at")
+        .reported_to(user, object_type="grant")
+    )
+
+
+def grant_awaiting_approval(*, user, grant_id) -> AccessGrant:
+    grant = grants_awaiting_approval(user=user).unreported().filter(pk=as_int(grant_id, object_type="grant")).first()
+    if grant is None:
+        events.denied(actor=user, object_type="grant", object_id=grant_id, action="change")
+        raise NotFound("grant", grant_id)
+    return grant
+
+
 def consents_of_person(*, user, person: Person) -> QuerySet[Consent]:
     return (
         person.consents.select_related("text", "recorded_by")
@@ -292,7 +333,11 @@ def access_request_to_decide(*, user, request_id) -> AccessRequest:
 
 def cases_of_person_for(*, user, person: Person) -> list[Case]:
     """The person's cases the user may see (person and consent pages), logged as one list."""
-    return list(cases_visible_to(user=user).filter(person=person).select_related("owner_agency"))
+    return list(
+        with_text_visibility(cases_visible_to(user=user).filter(person=person), user=user).select_related(
+            "owner_agency"
+        )
+    )
 
 
 def my_open_cases(*, user, limit: int = 10) -> list[Case]:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from casework.views import overview, timeline
 
-from .views import cases, sharing
+from .views import approvals, cases, sharing
 
 app_name = "cases"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("faelle/<int:case_id>/notizen/", timeline.note_add, name="note_add"),
     path("faelle/<int:case_id>/freigaben/", sharing.case_grants, name="grants"),
     path("faelle/<int:case_id>/freigaben/<int:grant_id>/widerrufen/", sharing.grant_revoke, name="grant_revoke"),
+    path("freigaben/genehmigen/", approvals.grants_to_approve, name="grants_to_approve"),
+    path("freigaben/genehmigen/<int:grant_id>/", approvals.grant_decide, name="grant_decide"),
     path("personen/<int:person_id>/", cases.person_detail, name="person"),
     path("personen/<int:person_id>/einwilligungen/", sharing.person_consents, name="consents"),
     path(

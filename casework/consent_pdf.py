@@ -11,6 +11,7 @@ from fpdf import FPDF
 
 from access.rules import Action
 from cases.scopes import Scope
+from notlagen.dates import format_when
 
 # The PDF core fonts cover Latin-1; typographic characters outside it are written plainly.
 _PLAIN = str.maketrans(
@@ -56,7 +57,7 @@ def render(*, case, agencies, scopes, purpose: str, given_how: str, text, valid_
         pdf.paragraph(f"- {labels[scope]}")
     pdf.heading(_("For this purpose:"), 11)
     pdf.paragraph(purpose)
-    pdf.paragraph(_("Valid until %(date)s.") % {"date": valid_until.strftime("%d.%m.%Y")}, bold=True)
+    pdf.paragraph(_("Valid until %(date)s.") % {"date": format_when(valid_until)}, bold=True)
     pdf.paragraph(
         _(
             "I can withdraw this consent at any time, for the future, without giving reasons and without "
@@ -73,7 +74,7 @@ def render(*, case, agencies, scopes, purpose: str, given_how: str, text, valid_
         pdf.paragraph(_("Given orally; witness: %(witness)s") % {"witness": witness} + " ____________________")
     pdf.ln(4)
     pdf.set_font("helvetica", "", 8)
-    pdf.multi_cell(0, 4, _plain(_("Printed on %(date)s") % {"date": timezone.localtime().strftime("%d.%m.%Y %H:%M")}))
+    pdf.multi_cell(0, 4, _plain(_("Printed on %(date)s") % {"date": format_when(timezone.now(), "datetime")}))
     return bytes(pdf.output())
 
 

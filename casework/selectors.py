@@ -121,7 +121,7 @@ def record_get_for(*, access: CaseAccess, model, record_id):
     field = "goal__category__in" if model is GoalStep else "category__in"
     case_field = "goal__case" if model is GoalStep else "case"
     record = (
-        model.objects.select_related(*(["goal"] if model is GoalStep else []))
+        (model.objects.select_related("goal") if model is GoalStep else model.objects.all())
         .filter(
             pk=as_int(record_id, object_type=model._meta.model_name),
             **{case_field: access.case, field: access.readable_categories},
@@ -139,10 +139,9 @@ def active_sharing_of(*, access: CaseAccess) -> tuple[list[AccessGrant], list[Co
     """Who can see the case now and on which consents (for those who manage sharing)."""
     if not access.allows(Action.SHARING_VIEW):
         return [], []
-    now = timezone.now()
-    grants = AccessGrant.objects.filter(
-        case=access.case, revoked_at=None, valid_from__lte=now, valid_until__gt=now
-    ).select_related("grantee_agency", "consent", "statute")
+    grants = (
+        AccessGrant.objects.in_force().filter(case=access.case).select_related("grantee_agency", "consent", "statute")
+    )
     consents = Consent.objects.filter(
         person_id=access.case.person_id, withdrawn_at=None, valid_until__gte=timezone.localdate()
     ).select_related("text")
@@ -203,7 +202,9 @@ def _attach_records(events_: list[CaseEvent], access: CaseAccess) -> None:
             wanted.setdefault(_RECORDS[event.kind], set()).add(event.ref_id)
     loaded = {}
     for model, ids in wanted.items():
-        queryset = model.objects.select_related(*_RELATED.get(model, ())).filter(pk__in=ids)
+        queryset = model.objects.filter(pk__in=ids)
+        if model in _RELATED:  # select_related() without names would join every relation
+            queryset = queryset.select_related(*_RELATED[model])
         if model is CaseNote:
             queryset = _reported(queryset, access, "note")
         loaded[model] = {row.pk: row for row in queryset}

@@ -6,12 +6,13 @@ backoff; after OUTBOX_MAX_ATTEMPTS the row becomes a dead letter for administrat
 
 What each channel promises, honestly:
 - in-app: exactly once. Delivering is marking the row delivered, in the same transaction.
-- mail: at least once. The mail server accepts the mail before the delivered mark commits; a
-  crash between the two sends it again on the next attempt. The Message-ID carries the row's
-  idempotency key, so the duplicate is recognisable.
-- webhook: at least once. A timeout after the partner accepted the event retries it; every
-  attempt carries the same `webhook-id` (the idempotency key), by which the receiver drops the
-  repeat (Standard Webhooks)."""
+- mail: at least once, and a crash costs at most one duplicate. The row is claimed with a lease
+  before the send; a worker that dies after the mail server accepted the mail and before the
+  delivered mark leaves the row "sending", and it is sent once more when the lease runs out.
+  The Message-ID carries the row's idempotency key, so the duplicate is recognisable.
+- webhook: at least once, the same way. A timeout after the partner accepted the event retries
+  it; every attempt carries the same `webhook-id` (the idempotency key), by which the receiver
+  drops the repeat (Standard Webhooks)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -70,27 +72,51 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.OUTBOX_MAX_BACKOFF_SECONDS))
 
 
+def _claimable(now) -> Q:
+    """Pending and due, or being sent by a worker whose lease ran out (it died mid-send)."""
+    return Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Notification.Status.SENDING, lease_until__lte=now
+    )
+
+
 def deliver(notification_id: int) -> str:
-    """Deliver the row if it is still pending and due. Returns delivered / failed / dead / skipped."""
+    """Deliver the row if it is due. Returns delivered / failed / dead / skipped.
+
+    In-app: one transaction, exactly once. Mail and webhooks: the row is first claimed with a
+    lease in its own committed transaction (status "sending"), then sent outside any lock, then
+    marked. A worker that dies after sending leaves the row "sending"; once the lease runs out
+    the sweep sends it again — at most one duplicate per crash, with the same idempotency key."""
+    now = timezone.now()
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "endpoint")
-            .filter(pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+            .filter(_claimable(now), pk=notification_id)
             .first()
         )
         if notification is None:
             return "skipped"
         notification.attempts += 1
-        try:
-            CHANNELS[notification.channel](notification)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        if notification.channel == Notification.Channel.IN_APP:
+            return _mark_delivered(notification)
+        notification.status = Notification.Status.SENDING
+        notification.lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        notification.save(update_fields=["status", "attempts", "lease_until"])
+    try:
+        CHANNELS[notification.channel](notification)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        with transaction.atomic():
             return _record_failure(notification, exc)
-        notification.status = Notification.Status.DELIVERED
-        notification.delivered_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["status", "delivered_at", "attempts", "last_error"])
-        return "delivered"
+    with transaction.atomic():
+        return _mark_delivered(notification)
+
+
+def _mark_delivered(notification: Notification) -> str:
+    notification.status = Notification.Status.DELIVERED
+    notification.delivered_at = timezone.now()
+    notification.last_error = ""
+    notification.save(update_fields=["status", "delivered_at", "attempts", "last_error"])
+    return "delivered"
 
 
 def _record_failure(notification: Notification, exc: Exception) -> str:
@@ -100,6 +126,7 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
         notification.status = Notification.Status.DEAD
         outcome = "dead"
     else:
+        notification.status = Notification.Status.PENDING
         notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
         outcome = "failed"
     notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
@@ -109,7 +136,7 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
 
 def due_ids(limit: int) -> list[int]:
     return list(
-        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+        Notification.objects.filter(_claimable(timezone.now()))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

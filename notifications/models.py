@@ -49,6 +49,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
         DELIVERED = "delivered", _("Delivered")
         DEAD = "dead", _("Failed (dead letter)")
 
@@ -82,6 +83,8 @@ class Notification(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
+    # Claimed by a worker that is sending it (mail, webhook) until then; afterwards it is due again.
+    lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
@@ -115,6 +118,7 @@ class Notification(models.Model):
                 name="notification_due",
                 condition=models.Q(status="pending"),
             ),
+            models.Index(fields=["lease_until"], name="notification_sending", condition=models.Q(status="sending")),
             # The inbox and its unread count.
             models.Index(fields=["recipient", "channel", "status", "read_at"], name="notification_inbox"),
             # "Alerted already today?" checks of the audit alerts.

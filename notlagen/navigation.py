@@ -27,6 +27,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Cases"), "cases:list", Action.CASE_LIST),
     NavItem(_("First conversation"), "casework:intake_start", Action.INTAKE_START),
     NavItem(_("Access requests"), "cases:access_requests", Action.ACCESS_REQUEST_LIST),
+    NavItem(_("Sharing to approve"), "cases:grants_to_approve", Action.GRANTS_APPROVE_QUEUE),
+    NavItem(_("Roles to confirm"), "agencies:roles", Action.ROLES_CONFIRM),
     NavItem(_("Access log"), "audit:search", Action.AUDIT_USE),
     NavItem(_("Reviews"), "audit:reviews", Action.AUDIT_USE),
     NavItem(_("Notifications"), "notifications:inbox", counter="unread_notifications"),

@@ -16,6 +16,12 @@ from .factories import PASSWORD, AgencyFactory, member
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _anchor_file_of_this_test(tmp_path, settings):
+    """Every test records its seals outside the database in a file of its own."""
+    settings.ACCESS_LOG_ANCHOR_FILE = str(tmp_path / "access-log-seals.jsonl")
+
+
 @pytest.fixture
 def agency(db):
     return AgencyFactory(name="Landeshauptstadt Hannover – Hilfen für Menschen in Notlagen", short_name="OE 50.25")

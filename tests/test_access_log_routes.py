@@ -69,6 +69,12 @@ ROUTES: dict[str, Route] = {
     "cases:access_request_decide": Route(allowed="team_lead", refused="social_worker"),
     "cases:access_request_create": Route(allowed=None, refused="unrelated"),
     "cases:break_glass": Route(allowed=None, refused="unrelated"),
+    "cases:grants_to_approve": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "cases:grant_decide": Route(allowed=None, refused="social_worker", method="post"),
+    "agencies:roles": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "agencies:role_decide": Route(allowed=None, refused="social_worker", method="post"),
+    # The invitation page is for someone not yet logged in; an unknown token is simply not found.
+    "accounts:invitation": Route(allowed=None, refused=None, personal=False),
     "casework:intake_start": Route(allowed="social_worker", refused="clerk", personal=False),
     "casework:intake_begin": CASE_POST,
     "casework:intake_step": CASE_PAGE,
@@ -172,6 +178,7 @@ def _url(world, name: str) -> str:
         "entry_id": AccessLogEntry.objects.order_by("id").values_list("id", flat=True).first(),
         "review_id": 999_999,
         "notification_id": 999_999,
+        "membership_id": 999_999,
     }
     pattern = _project_routes()[name]
     kwargs = {key: values[key] for key in values if f":{key}>" in pattern}

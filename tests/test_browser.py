@@ -280,7 +280,7 @@ def test_first_conversation_consent_and_partner_view(browser, live_server, page,
 
     # Consent within the conversation: Jobcenter, basic scope, orally with a witness.
     page.get_by_label("Jobcenter Region Hannover").check()
-    page.get_by_label("Basis (Stammdaten und Zusammenfassung)").check()
+    page.get_by_label(re.compile("^Grunddaten")).check()
     page.get_by_label("Zweck").fill("Antrag auf Bürgergeld")
     page.get_by_label("Mündlich, mit Zeugin oder Zeuge").check()
     page.get_by_label("Zeugin oder Zeuge (bei mündlicher Einwilligung)").fill("Frau Demir, Kollegin")
@@ -317,7 +317,9 @@ def test_first_conversation_consent_and_partner_view(browser, live_server, page,
     expect(
         page.get_by_text(re.compile("Freigabe für Jobcenter Region Hannover bis .*Zweck: Antrag auf Bürgergeld"))
     ).to_be_visible()
-    expect(page.get_by_text("Kam nachts mit zwei Kindern.")).to_be_visible()  # the summary is basic
+    # Reason and summary are free text that may name violence: not with the basic scope.
+    expect(page.get_by_text("Kam nachts mit zwei Kindern.")).to_have_count(0)
+    expect(page.get_by_text("Anlass nicht freigegeben")).to_be_visible()
     expect(page.get_by_role("heading", name="Lage nach Lebensbereichen")).to_have_count(0)
     assert_accessible(page, "workspace-overview-partner-basic")
     page.get_by_role("link", name="Verlauf und Notizen").click()

@@ -239,7 +239,7 @@ def _grow(world, cases: int, notes: int):
     from cases import grants
 
     for i in range(5):
-        grants.grant_create(
+        grant = grants.grant_create(
             actor=sw,
             case=world.case,
             grantee_agency=AgencyFactory(name=f"Weitere {i}"),
@@ -248,6 +248,7 @@ def _grow(world, cases: int, notes: int):
             valid_until=timezone.now() + timedelta(days=5),
             statute=world.statute,
         )
+        grants.grant_approve(actor=world.users["team_lead"], grant=grant)
 
 
 @pytest.mark.parametrize("actor", ["social_worker", "grantee_sensitive"])

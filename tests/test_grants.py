@@ -102,7 +102,7 @@ def test_expired_grant_never_reads_and_the_job_removes_its_rows(client, world):
 
 def test_grant_not_yet_valid_does_not_read(client, world):
     agency = world.agencies["unrelated"]
-    grants.grant_create(
+    grant = grants.grant_create(
         actor=world.users["social_worker"],
         case=world.case,
         grantee_agency=agency,
@@ -112,6 +112,7 @@ def test_grant_not_yet_valid_does_not_read(client, world):
         valid_until=timezone.now() + timedelta(days=20),
         statute=world.statute,
     )
+    grants.grant_approve(actor=world.users["team_lead"], grant=grant)
     assert not _sees(client, world, "unrelated")
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert _sees(client, world, "unrelated")

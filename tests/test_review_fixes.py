@@ -45,8 +45,9 @@ def test_administrator_cannot_set_the_password_of_an_account_in_use(client, worl
     login(client, admin_user, device=confirmed_device(admin_user))
     # Refused like everything else: "not allowed" answers as "not found" (handler403).
     assert client.get(f"/verwaltung/accounts/user/{worker.pk}/password/").status_code == 404
+    # Nor of a new one: new accounts set their own password through an invitation link.
     newcomer = member(Role.CLERK, world.owner, username="neu")
-    assert client.get(f"/verwaltung/accounts/user/{newcomer.pk}/password/").status_code == 200
+    assert client.get(f"/verwaltung/accounts/user/{newcomer.pk}/password/").status_code == 404
 
 
 def test_roles_count_per_agency(client, world):

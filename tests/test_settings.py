@@ -14,6 +14,7 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://broker.internal:6379/0",
     "DEFAULT_FROM_EMAIL": "notlagen@example.de",
     "EMAIL_URL": "smtp+tls://notlagen:secret@mail.example.de:587",
+    "ACCESS_LOG_SEAL_KEYS": "2026:Vq8Rz3Lm1Xp6Tn4Wb9Kc2Hd7Fs0Gj5Ye",
 }
 
 
@@ -24,7 +25,16 @@ def test_complete_production_configuration_passes_check_deploy():
 
 
 @pytest.mark.parametrize(
-    "variable", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "SITE_URL", "DEFAULT_FROM_EMAIL"]
+    "variable",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "SITE_URL",
+        "DEFAULT_FROM_EMAIL",
+        "ACCESS_LOG_SEAL_KEYS",
+    ],
 )
 def test_missing_variable_is_named(variable):
     env = {k: v for k, v in PRODUCTION.items() if k != variable}

@@ -60,7 +60,7 @@ def build_world() -> World:
     world.case = open_case(sw, birth_date=timezone.localdate().replace(year=1988))
     world.person = world.case.person
     for scope in ("basic", "collaborate", "finance", "sensitive"):
-        grants.grant_create(
+        grant = grants.grant_create(
             actor=sw,
             case=world.case,
             grantee_agency=world.agencies[scope],
@@ -69,6 +69,8 @@ def build_world() -> World:
             valid_until=timezone.now() + timedelta(days=30),
             statute=world.statute,
         )
+        # Sharing without consent takes effect once a team lead approved it (four eyes).
+        grants.grant_approve(actor=world.users["team_lead"], grant=grant)
     readable = case_access(user=sw, case_id=world.case.pk)
     for category, text in NOTE_TEXTS.items():
         services.note_add(actor=sw, case=readable, category=category, text=text)

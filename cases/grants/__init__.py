@@ -5,7 +5,7 @@ function asks the access layer for its action. Internal paths that act with the 
 authority (a withdrawal revoking the grants resting on a consent, an approved request creating
 its grant) are private functions of these modules, never flags on the public ones."""
 
-from .access_grants import consent_covers, end_of_day, grant_create, grant_revoke
+from .access_grants import consent_covers, end_of_day, grant_approve, grant_create, grant_refuse, grant_revoke
 from .break_glass import BREAK_GLASS_SITUATIONS, break_glass_open
 from .consents import consent_record, consent_withdraw
 from .requests import access_request_create, access_request_decide
@@ -19,6 +19,8 @@ __all__ = [
     "consent_record",
     "consent_withdraw",
     "end_of_day",
+    "grant_approve",
     "grant_create",
+    "grant_refuse",
     "grant_revoke",
 ]

@@ -7,12 +7,17 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.case_access import access_for
 from access.rules import Action
 from agencies.models import Agency
+from agencies.selectors import team_leads_of
+from notifications.services import notify
+from notlagen.dates import format_when
 
 from .. import timeline
 from ..access_sync import case_permissions_sync
@@ -37,7 +42,7 @@ def consent_covers(consent: Consent, *, agency: Agency, scope: str, until: datet
         return _("The consent does not cover this scope.")
     if until > end_of_day(consent.valid_until):
         return _("The grant would last longer than the consent (valid until %(date)s).") % {
-            "date": consent.valid_until.strftime("%d.%m.%Y")
+            "date": format_when(consent.valid_until)
         }
     return None
 
@@ -55,10 +60,13 @@ def grant_create(
     consent: Consent | None = None,
     statute: Statute | None = None,
 ) -> AccessGrant:
-    """The owning agency shares the case with another agency (GRANTS_MANAGE)."""
+    """The owning agency shares the case with another agency (GRANTS_MANAGE). On the person's
+    consent it opens at once — for the sensitive scope the team leads are told; on a statute
+    (without consent) it waits for a team lead other than the one who asked (grant_approve)."""
     access = access_for(actor, case)
     access.require(Action.GRANTS_MANAGE)
-    return _grant_create(
+    approval = AccessGrant.Approval.PENDING if statute is not None else AccessGrant.Approval.NOT_NEEDED
+    grant = _grant_create(
         actor=actor,
         case=access.case,
         grantee_agency=grantee_agency,
@@ -68,6 +76,23 @@ def grant_create(
         valid_from=valid_from,
         consent=consent,
         statute=statute,
+        approval=approval,
+    )
+    if approval == AccessGrant.Approval.PENDING:
+        _tell_team_leads(grant, actor, gettext_lazy("Sharing without consent awaits your approval"))
+    elif scope == Scope.SENSITIVE:
+        _tell_team_leads(grant, actor, gettext_lazy("A case was shared with its sensitive data"))
+    return grant
+
+
+def _tell_team_leads(grant: AccessGrant, actor, subject) -> None:
+    case = grant.case
+    notify(
+        recipients=team_leads_of(agency=case.owner_agency).exclude(pk=actor.pk),
+        kind="cases.grant_four_eyes",
+        subject=subject,
+        reference=case.reference,
+        link=reverse("cases:grants_to_approve"),
     )
 
 
@@ -77,6 +102,8 @@ def _grant_errors(*, case: Case, grantee_agency, scope, purpose, valid_from, val
         errors["grantee_agency"] = _("Please choose the agency that receives access.")
     elif grantee_agency.pk == case.owner_agency_id:
         errors["grantee_agency"] = _("The owning agency already holds every scope.")
+    elif not grantee_agency.receives_case_data or not grantee_agency.is_active:
+        errors["grantee_agency"] = _("This agency may not receive case data.")
     if scope not in Scope.values:
         errors["scope"] = _("Please choose a scope.")
     if not purpose or not purpose.strip():
@@ -95,7 +122,17 @@ def _grant_errors(*, case: Case, grantee_agency, scope, purpose, valid_from, val
 
 
 def _grant_create(
-    *, actor, case: Case, grantee_agency, scope, purpose, valid_until, valid_from=None, consent=None, statute=None
+    *,
+    actor,
+    case: Case,
+    grantee_agency,
+    scope,
+    purpose,
+    valid_until,
+    valid_from=None,
+    consent=None,
+    statute=None,
+    approval=AccessGrant.Approval.NOT_NEEDED,
 ) -> AccessGrant:
     """Create a grant once the caller has established the right to (the owner's grant
     management, or the decision on an access request)."""
@@ -132,6 +169,7 @@ def _grant_create(
         granted_by=actor,
         valid_from=valid_from,
         valid_until=valid_until,
+        approval=approval,
     )
     case_permissions_sync(case)
     grant_event(grant, "grant", actor)
@@ -173,4 +211,54 @@ def _grant_revoke(*, actor, grant: AccessGrant, reason: str) -> AccessGrant:
     case_permissions_sync(grant.case)
     grant_event(grant, "grant_revoked", actor)
     report(actor, "revoke", grant, case=grant.case, purpose=grant.revoke_reason)
+    return grant
+
+
+def _pending_grant(grant: AccessGrant) -> AccessGrant:
+    locked = AccessGrant.objects.select_for_update().select_related("case", "grantee_agency").get(pk=grant.pk)
+    if locked.approval != AccessGrant.Approval.PENDING or locked.revoked_at is not None:
+        raise ValidationError({"__all__": _("This grant has been decided already.")})
+    return locked
+
+
+@transaction.atomic
+def grant_approve(*, actor, grant: AccessGrant) -> AccessGrant:
+    """A team lead of the owning agency, not the one who asked, lets a grant without consent open."""
+    grant = _pending_grant(grant)
+    access_for(actor, grant.case).require(Action.GRANT_APPROVE)
+    if grant.granted_by_id == actor.pk:
+        raise ValidationError({"__all__": _("Another team lead has to approve sharing you asked for.")})
+    grant.approval, grant.approved_by, grant.approved_at = AccessGrant.Approval.APPROVED, actor, timezone.now()
+    grant.save(update_fields=["approval", "approved_by", "approved_at"])
+    case_permissions_sync(grant.case)
+    grant_event(grant, "grant_approved", actor)
+    report(actor, "grant", grant, case=grant.case, basis=grant.legal_basis_label, purpose="approved")
+    notify(
+        recipients=[grant.granted_by],
+        kind="cases.grant_decided",
+        subject=gettext_lazy("The sharing you asked for has been approved"),
+        reference=grant.case.reference,
+        link=reverse("cases:grants", args=[grant.case_id]),
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_refuse(*, actor, grant: AccessGrant, reason: str) -> AccessGrant:
+    grant = _pending_grant(grant)
+    access_for(actor, grant.case).require(Action.GRANT_APPROVE)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give a reason for refusing.")})
+    grant.approval, grant.approved_at = AccessGrant.Approval.REFUSED, timezone.now()
+    grant.revoked_at, grant.revoked_by, grant.revoke_reason = timezone.now(), actor, reason.strip()[:300]
+    grant.save(update_fields=["approval", "approved_at", "revoked_at", "revoked_by", "revoke_reason"])
+    grant_event(grant, "grant_refused", actor)
+    report(actor, "revoke", grant, case=grant.case, purpose=f"refused: {grant.revoke_reason}")
+    notify(
+        recipients=[grant.granted_by],
+        kind="cases.grant_decided",
+        subject=gettext_lazy("The sharing you asked for has been refused"),
+        reference=grant.case.reference,
+        link=reverse("cases:grants", args=[grant.case_id]),
+    )
     return grant

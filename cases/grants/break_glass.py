@@ -39,6 +39,10 @@ def break_glass_open(*, actor, case: Case, situation: str, reason: str) -> Acces
     right = require(actor, Action.BREAK_GLASS, case)
     agency = Agency.objects.get(pk=right.agency_id)
     errors = {}
+    running = AccessGrant.objects.in_force().filter(case=case, grantee_agency=agency, is_break_glass=True)
+    if running.exists():
+        # No renewal: a second emergency access needs the first to end (and be reviewed).
+        raise ValidationError({"reason": _("An emergency access of your agency to this record is still running.")})
     if situation not in dict(BREAK_GLASS_SITUATIONS):
         errors["situation"] = _("Please choose the situation.")
     if len(reason.strip()) < settings.BREAK_GLASS_MIN_REASON_LENGTH:

@@ -59,6 +59,7 @@ class Case(models.Model):
             ("manage_grants", "Can share cases with other agencies"),
             ("manage_consent", "Can record and withdraw consent"),
             ("decide_access_requests", "Can approve or refuse access requests"),
+            ("approve_grants", "Can approve sharing without consent (four eyes)"),
             ("request_access", "Can request access to a case of another agency"),
             ("break_glass", "Can open a case in an emergency (break-glass)"),
             ("read_general_notes", "Can read general notes"),

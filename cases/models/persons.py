@@ -70,6 +70,8 @@ class DuplicateMatch(models.Model):
     token = models.CharField(max_length=64, unique=True)
     duplicate_check = models.ForeignKey(DuplicateCheck, on_delete=models.CASCADE, related_name="matches")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    # A token opens one request or one emergency access, once.
+    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"match {self.pk}"

@@ -1,12 +1,16 @@
 """Consent and purpose-bound access grants (§ 35 SGB I, §§ 67 ff. SGB X), and access requests."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.reporting import ReportingQuerySet
 from agencies.models import Agency
+from notlagen.dates import format_when
 
 from ..scopes import Scope
 from .case import Case
@@ -58,8 +62,31 @@ class Consent(models.Model):
         return [str(labels.get(s, s)) for s in self.scopes]
 
 
+class GrantQuerySet(ReportingQuerySet):
+    def in_force(self, now=None) -> GrantQuerySet:
+        """Grants that open the case now: not revoked, approved where a second person must
+        approve, and within their window."""
+        now = now or timezone.now()
+        return self.filter(
+            revoked_at__isnull=True,
+            approval__in=AccessGrant.IN_FORCE,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        )
+
+
 class AccessGrant(models.Model):
-    """A grant of one scope on one case to one agency, for a purpose, on a legal basis, for a time."""
+    """A grant of one scope on one case to one agency, for a purpose, on a legal basis, for a time.
+    Sharing without the person's consent (a statute) waits for a second person, the owning
+    agency's team lead, before it opens anything (§ 67d SGB X: the transfer must be necessary)."""
+
+    class Approval(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("No second approval needed (consent, or a request decided by the team lead)")
+        PENDING = "pending", _("Awaiting the team lead's approval")
+        APPROVED = "approved", _("Approved by the team lead")
+        REFUSED = "refused", _("Refused by the team lead")
+
+    IN_FORCE = (Approval.NOT_NEEDED, Approval.APPROVED)
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="grants")
     grantee_agency = models.ForeignKey(
@@ -83,13 +110,18 @@ class AccessGrant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    approval = models.CharField(_("approval"), max_length=12, choices=Approval.choices, default=Approval.NOT_NEEDED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True)
     # Break-glass: an emergency self-grant, flagged for the auditors' review.
     is_break_glass = models.BooleanField(_("emergency access"), default=False)
     break_glass_situation = models.CharField(_("situation"), max_length=40, blank=True)
     needs_review = models.BooleanField(_("awaiting auditor review"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ReportingQuerySet.as_manager()
+    objects = GrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access grant")
@@ -103,6 +135,12 @@ class AccessGrant(models.Model):
                 name="grant_has_one_legal_basis",
             ),
             models.CheckConstraint(condition=Q(valid_until__gt=models.F("valid_from")), name="grant_ends_after_start"),
+            # Four eyes, also against the admin and the ORM: approved by a second person.
+            models.CheckConstraint(
+                condition=~Q(approval="approved")
+                | (Q(approved_by__isnull=False) & ~Q(approved_by=models.F("granted_by"))),
+                name="grant_approved_by_a_second_person",
+            ),
         ]
         indexes = [
             models.Index(fields=["case", "grantee_agency"], name="grant_case_agency"),
@@ -115,7 +153,7 @@ class AccessGrant(models.Model):
     @property
     def legal_basis_label(self) -> str:
         if self.consent_id:
-            return str(_("Consent of %(date)s") % {"date": self.consent.given_at.date().strftime("%d.%m.%Y")})
+            return str(_("Consent of %(date)s") % {"date": format_when(self.consent.given_at)})
         if self.statute_id:
             return self.statute.code
         return str(_("Emergency access"))

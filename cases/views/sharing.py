@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from access.rules import Action
 from access.web import requires
 
 from .. import grants, selectors
-from ..duplicates import case_for_match_token
+from ..duplicates import case_for_match_token, match_redeem
 from ..forms import (
     AccessRequestForm,
     BreakGlassForm,
@@ -142,12 +143,18 @@ def consent_withdraw(request, person_id: int, consent_id: int):
 
 @requires(Action.ACCESS_REQUEST_LIST)
 def access_requests(request):
-    incoming = list(selectors.access_requests_incoming(user=request.user).order_by("status", "-created_at")[:100])
+    # Requests to the agency are for those who decide them: who asked about which case is itself sensitive.
+    can_decide = may(request.user, Action.ACCESS_REQUEST_INBOX) is not None
+    incoming = (
+        list(selectors.access_requests_incoming(user=request.user).order_by("status", "-created_at")[:100])
+        if can_decide
+        else []
+    )
     outgoing = list(selectors.access_requests_outgoing(user=request.user).order_by("-created_at")[:100])
     context = {
         "incoming": incoming,
         "outgoing": outgoing,
-        "can_decide": may(request.user, Action.ACCESS_REQUEST_INBOX) is not None,
+        "can_decide": can_decide,
     }
     return render(request, "cases/access_requests.html", context)
 
@@ -189,9 +196,14 @@ def access_request_from_match(request, token: str):
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grants.access_request_create(
-                actor=request.user, case=case, scope=form.cleaned_data["scope"], purpose=form.cleaned_data["purpose"]
-            )
+            with transaction.atomic():
+                case = match_redeem(token, user=request.user)
+                grants.access_request_create(
+                    actor=request.user,
+                    case=case,
+                    scope=form.cleaned_data["scope"],
+                    purpose=form.cleaned_data["purpose"],
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -207,12 +219,14 @@ def break_glass(request, token: str):
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grants.break_glass_open(
-                actor=request.user,
-                case=case,
-                situation=form.cleaned_data["situation"],
-                reason=form.cleaned_data["reason"],
-            )
+            with transaction.atomic():
+                case = match_redeem(token, user=request.user)
+                grants.break_glass_open(
+                    actor=request.user,
+                    case=case,
+                    situation=form.cleaned_data["situation"],
+                    reason=form.cleaned_data["reason"],
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -13,6 +13,7 @@ from access.rules import Action
 from cases.grants import consent_record, end_of_day, grant_create
 from cases.models import Consent
 from cases.scopes import NoteCategory
+from notlagen.dates import format_when
 
 from .documents import document_add
 
@@ -69,7 +70,7 @@ def intake_consent_give(
         document_add(
             actor=actor,
             case=access,
-            title=_("Signed consent of %(date)s") % {"date": timezone.localdate().strftime("%d.%m.%Y")},
+            title=_("Signed consent of %(date)s") % {"date": format_when(timezone.localdate())},
             category=NoteCategory.GENERAL,
             upload=scan,
             consent=consent,

@@ -79,8 +79,8 @@ def task_add(*, actor, case, title: str, category: str, assignee, due_on=None) -
 def task_set_done(*, actor, case, task: Task, done: bool) -> Task:
     access = access_for(actor, case)
     case = access.case
-    access.require(Action.TASK_CHANGE, task.category)
     task = Task.objects.select_for_update().get(pk=task.pk, case=case)
+    access.require(Action.TASK_CHANGE, task.category, record=task)
     if done and task.done_at is None:
         task.done_at, task.done_by = timezone.now(), actor
         timeline.record(
@@ -141,8 +141,8 @@ def appointment_add(
 def appointment_cancel(*, actor, case, appointment: Appointment) -> Appointment:
     access = access_for(actor, case)
     case = access.case
-    access.require(Action.APPOINTMENT_CHANGE, appointment.category)
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk, case=case)
+    access.require(Action.APPOINTMENT_CHANGE, appointment.category, record=appointment)
     if appointment.cancelled_at is None:
         appointment.cancelled_at = timezone.now()
         appointment.save(update_fields=["cancelled_at"])

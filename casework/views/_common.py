@@ -23,6 +23,7 @@ def workspace_context(access: CaseAccess, tab: str, **extra) -> dict:
         "scopes": access.scope_labels,
         "can_conduct_intake": access.allows(Action.INTAKE_CONDUCT),
         "can_manage_grants": access.allows(Action.GRANTS_MANAGE),
+        "shows_case_text": access.allows(Action.CASE_TEXT_READ),
     }
     context.update(extra)
     return context

@@ -23,6 +23,7 @@ from cases import services as case_services
 from cases.forms import default_grant_end
 from cases.models import ConsentText
 from cases.views._helpers import apply_errors, create_after_duplicate_check, person_fields
+from notlagen.dates import format_when
 
 from .. import consent_pdf, selectors, services
 from ..forms import (
@@ -297,5 +298,5 @@ def intake_autosave(request, case_id: int, step: str):
     if intake.status != Intake.Status.DRAFT:
         raise NotFound("intake", case_id)
     services.intake_draft_save(actor=request.user, case=access, step=step, data=draft_from_post(request.POST))
-    message = _("Draft saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
+    message = _("Draft saved at %(time)s") % {"time": format_when(timezone.now(), "seconds")}
     return HttpResponse(format_html('<span class="kern-body kern-body--small">{}</span>', message))

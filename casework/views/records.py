@@ -35,14 +35,21 @@ def _appointment_form(access, data=None):
 
 
 def _tasks_page(request, access, *, task_form=None, appointment_form=None, status=200):
+    tasks = selectors.tasks_of(access=access)
+    appointments = selectors.appointments_of(access=access)
+    # A partner changes only what its own agency created (access.rules, own_records).
+    for record, action in [(t, Action.TASK_CHANGE) for t in tasks] + [
+        (a, Action.APPOINTMENT_CHANGE) for a in appointments
+    ]:
+        record.can_change = access.allows(action, record.category, record=record)
     return render_tab(
         request,
         "casework/tasks.html",
         access,
         "tasks",
         status=status,
-        tasks=selectors.tasks_of(access=access),
-        appointments=selectors.appointments_of(access=access),
+        tasks=tasks,
+        appointments=appointments,
         task_form=task_form or _task_form(request, access),
         appointment_form=appointment_form or _appointment_form(access),
     )

@@ -25,14 +25,23 @@ def _note_form(access, data=None):
     return NoteForm(data, categories=writable) if writable else None
 
 
+def _partial(access, events, cursor, **extra) -> dict:
+    """The context of the timeline's htmx fragments."""
+    return {
+        "case": access.case,
+        "events": events,
+        "cursor": cursor,
+        "shows_case_text": access.allows(Action.CASE_TEXT_READ),
+        **extra,
+    }
+
+
 @login_required
 def timeline(request, case_id: int):
     access = case_access(user=request.user, case_id=case_id)
     events, cursor = selectors.timeline_page(access=access, before=request.GET.get("vor"))
     if request.htmx and request.GET.get("vor"):
-        return render(
-            request, "casework/_timeline_entries.html", {"case": access.case, "events": events, "cursor": cursor}
-        )
+        return render(request, "casework/_timeline_entries.html", _partial(access, events, cursor))
     return render_tab(
         request,
         "casework/timeline.html",
@@ -59,13 +68,13 @@ def note_add(request, case_id: int):
         else:
             if request.htmx:
                 events, cursor = selectors.timeline_page(access=access)
-                context = {"case": access.case, "events": events, "cursor": cursor, "note_form": _note_form(access)}
+                context = _partial(access, events, cursor, note_form=_note_form(access))
                 return render(request, "casework/_timeline_with_form.html", context)
             messages.success(request, _("The note has been saved."))
             return back_to("timeline", access)
     events, cursor = selectors.timeline_page(access=access)
     if request.htmx:
-        context = {"case": access.case, "events": events, "cursor": cursor, "note_form": form}
+        context = _partial(access, events, cursor, note_form=form)
         return render(request, "casework/_timeline_with_form.html", context, status=422)
     return render_tab(
         request, "casework/timeline.html", access, "timeline", status=400, events=events, cursor=cursor, note_form=form

@@ -66,6 +66,18 @@ def env_list(name: str, default: list[str], *, required_in_production: bool = Fa
     return default
 
 
+def env_keys(name: str, default: str, *, required_in_production: bool = False) -> list[tuple[str, str]]:
+    """ "id:secret,id:secret" -> [(id, secret), ...], the first being the current key."""
+    value = env_str(name, default, required_in_production=required_in_production)
+    keys = []
+    for item in value.split(","):
+        key_id, _sep, secret = item.strip().partition(":")
+        if not key_id or len(secret) < 32:
+            raise ImproperlyConfigured(f"{name} must be a list of id:secret pairs with secrets of 32+ characters.")
+        keys.append((key_id, secret))
+    return keys
+
+
 def env_database(name: str, default: str, *, required_in_production: bool = False) -> dict:
     url = env_str(name, default, required_in_production=required_in_production)
     try:

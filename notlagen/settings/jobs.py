@@ -64,6 +64,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
 OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
 OUTBOX_MAX_BACKOFF_SECONDS = env_int("OUTBOX_MAX_BACKOFF_SECONDS", 3600, minimum=1)
 OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 200, minimum=1)
+# How long a worker may take to send one mail or webhook before another worker may try again.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=30)
 # Webhooks to partner systems: how long to wait for the partner, and whether addresses in the
 # local network are allowed (an intranet partner; never needed for a partner on the internet).
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
@@ -86,6 +88,11 @@ CELERY_BEAT_SCHEDULE["access-grants-expire"] = {
 
 # Access log (audit): retention, sealing, review and alert rules.
 ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 2, minimum=1)
+# Where each seal is also recorded outside the database (at least one sink is on): an
+# append-only file, and optionally syslog ("/dev/log" or "host:514").
+ACCESS_LOG_ANCHOR_FILE = env_str("ACCESS_LOG_ANCHOR_FILE", str(VAR_DIR / "access-log-seals.jsonl"))
+ACCESS_LOG_ANCHOR_SYSLOG = env_str("ACCESS_LOG_ANCHOR_SYSLOG", "")
+ACCESS_LOG_SEAL_SECONDS = env_int("ACCESS_LOG_SEAL_SECONDS", 10, minimum=1)
 DENIED_BURST_THRESHOLD = env_int("DENIED_BURST_THRESHOLD", 20, minimum=1)
 AUDIT_BULK_EXPORT_ROWS = env_int("AUDIT_BULK_EXPORT_ROWS", 1000, minimum=1)
 AUDIT_OFFICE_HOURS = (env_int("AUDIT_OFFICE_HOURS_START", 7), env_int("AUDIT_OFFICE_HOURS_END", 19))
@@ -97,7 +104,7 @@ AUDIT_ALERTS = {
 }
 CELERY_BEAT_SCHEDULE.update(
     {
-        "access-log-seal": {"task": "audit.tasks.seal_access_log", "schedule": 60.0},
+        "access-log-seal": {"task": "audit.tasks.seal_access_log", "schedule": float(ACCESS_LOG_SEAL_SECONDS)},
         "access-log-bursts": {"task": "audit.tasks.detect_denied_bursts", "schedule": 300.0},
         "access-log-retention": {"task": "audit.tasks.apply_retention", "schedule": 86400.0},
     }

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from csp.constants import NONE, SELF
 
-from .env import MODE, env_bool, env_int, env_str
+from .env import MODE, env_bool, env_int, env_keys, env_str
 
 _INSECURE_PREFIX = "django-insecure"
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-notlagen-local-only", required_in_production=True)
@@ -17,6 +17,12 @@ if MODE == "production" and (
         "SECRET_KEY must be a random value of at least 50 characters in production mode "
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
+
+# Keys of the access-log seals (HMAC-SHA256), kept outside the database: "id:secret[,id:secret…]",
+# the first seals, all verify (rotation: put a new key first). Demo and development use a fixed local key.
+ACCESS_LOG_SEAL_KEYS = env_keys(
+    "ACCESS_LOG_SEAL_KEYS", "local:" + "notlagen-local-seal-key-" * 2, required_in_production=True
+)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -50,6 +56,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Sessions: an absolute maximum per working day, and an idle timeout enforced by
 # accounts.middleware.IdleTimeoutMiddleware so the login page can say why it appears.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30, minimum=1))
+# How long an invitation link (a new account sets its own password) stays valid.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 10, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "notlagen_session"
