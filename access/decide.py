@@ -51,9 +51,10 @@ def _first_right(user, spec: Rule, candidates, *, category=None, owner_id=None, 
     return None
 
 
-def _own_agencies(user) -> list[tuple[int, frozenset[str]]]:
-    """The actor's agencies, for rules that need no scope on a case."""
-    return [(agency.pk, frozenset()) for agency in agencies_of(user)]
+def _own_agencies(user, *, receiving_only: bool = False) -> list[tuple[int, frozenset[str]]]:
+    """The actor's agencies, for rules that need no scope on a case. `receiving_only`: only
+    those that may receive case data at all (asking for access, breaking the glass)."""
+    return [(agency.pk, frozenset()) for agency in agencies_of(user) if agency.receives_case_data or not receiving_only]
 
 
 def case_right(
@@ -73,7 +74,7 @@ def case_right(
         )
     owner_id = access.case.owner_agency_id
     if spec.other_agency:
-        candidates = _own_agencies(access.user)
+        candidates = _own_agencies(access.user, receiving_only=True)
     else:
         # The owning agency first, so an owner who also holds a grant acts as the owner.
         candidates = sorted(access.agency_permissions.items(), key=lambda item: (item[0] != owner_id, item[0]))
@@ -105,7 +106,7 @@ def may(user, action: Action | str, target=None, *, category: str | None = None)
     if spec.other_agency:
         if not _session_allows(user, spec):
             return None
-        return _first_right(user, spec, _own_agencies(user), owner_id=target.owner_agency_id)
+        return _first_right(user, spec, _own_agencies(user, receiving_only=True), owner_id=target.owner_agency_id)
     try:
         resolved = case_access(user=user, case_id=target.pk, report=False, log_refusal=False)
     except NotFound:

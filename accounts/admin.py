@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from agencies.services import memberships_reconfirm
+
 from .invitations import invitation_send
 from .models import User
 
@@ -45,7 +47,13 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["send_invitation", "reset_second_factor"]
 
     def save_model(self, request, obj, form, change):
+        revived = change and "is_active" in form.changed_data and obj.is_active
+        new_address = change and "email" in form.changed_data and obj.last_login is None
         super().save_model(request, obj, form, change)
+        if revived or new_address:
+            # A switched-on account, or a new address of one never used: its roles need a
+            # second person's confirmation again (two-person control cannot be side-stepped).
+            memberships_reconfirm(actor=request.user, user=obj, reason="account changed")
         if not change:
             invitation_send(actor=request.user, user=obj)
             self.message_user(request, _("The account has been created and invited by mail."), messages.SUCCESS)

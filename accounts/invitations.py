@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access import events
+from agencies.services import memberships_reconfirm
 
 from .models import Invitation, User
 
@@ -46,6 +47,9 @@ def invitation_send(*, actor, user: User) -> Invitation:
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    # Roles confirmed for this account wait for confirmation again: the link may now reach
+    # someone else than the person the team lead confirmed.
+    memberships_reconfirm(actor=actor, user=user, reason="new invitation")
     notify(
         recipients=[user],
         kind="accounts.invitation",

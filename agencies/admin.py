@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, District, Location, Membership, OrgUnit
-from .services import agency_deactivate, membership_remove, membership_request, request_errors
+from .services import (
+    agency_deactivate,
+    membership_remove,
+    membership_request,
+    memberships_reconfirm,
+    request_errors,
+)
 
 
 class OrgUnitInline(admin.TabularInline):
@@ -31,11 +37,15 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        revived = change and "is_active" in form.changed_data and obj.is_active
         if deactivated:
             obj.is_active = True  # the service deactivates, so the access is cut in the same step
         super().save_model(request, obj, form, change)
         if deactivated:
             agency_deactivate(actor=request.user, agency=obj)
+        if revived:
+            # Switching an agency on again revives no role by itself: each needs confirmation.
+            memberships_reconfirm(actor=request.user, agency=obj, reason="agency switched on again")
 
 
 @admin.register(District)

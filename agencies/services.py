@@ -88,6 +88,7 @@ def request_errors(*, actor, user, agency: Agency, role: str, org_unit: OrgUnit 
     """Why a role cannot be asked for (field -> message), for the form and the service."""
     errors = {}
     if user.pk == actor.pk:
+        events.denied(actor=actor, object_type="membership", action="change")
         errors["user"] = _("You cannot give yourself a role. Another administrator has to do it.")
     if role not in Role.values:
         errors["role"] = _("Please choose a role.")
@@ -174,6 +175,35 @@ def membership_remove(*, actor, membership: Membership) -> None:
         raise ValidationError(_("Another administrator has to change your own roles."))
     _report(actor, membership, f"removed: {membership.role} of {membership.user.get_username()}")
     membership.delete()
+
+
+@transaction.atomic
+def memberships_reconfirm(*, actor, reason: str, user=None, agency: Agency | None = None) -> int:
+    """Put roles back to awaiting a second person's confirmation — after a change that could
+    hand a confirmed role to someone else (a new invitation or mail address for an account
+    never used) or that would revive it without anyone confirming (an account or agency
+    switched on again). Returns how many roles wait now."""
+    from notifications.services import notify
+
+    roles = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    roles = roles.filter(user=user) if user is not None else roles.filter(agency=agency)
+    changed = []
+    for membership in roles.select_related("user", "agency"):
+        membership.status, membership.requested_by = Membership.Status.PENDING, actor
+        membership.confirmed_by, membership.confirmed_at = None, None
+        membership.save(update_fields=["status", "requested_by", "confirmed_by", "confirmed_at"])
+        _report(
+            actor, membership, f"back to confirmation ({reason}): {membership.role} of {membership.user.get_username()}"
+        )
+        changed.append(membership)
+    for membership in changed:
+        notify(
+            recipients=list(_confirmers(membership)),
+            kind="agencies.role_requested",
+            subject=gettext_lazy("A role awaits your confirmation"),
+            link=reverse("agencies:roles"),
+        )
+    return len(changed)
 
 
 @transaction.atomic

@@ -29,7 +29,12 @@ class AccessLogFilterForm(forms.Form):
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(label=_("Person (number)"), method="filter_person", min_value=1)
+    person = django_filters.CharFilter(
+        label=_("Person"),
+        method="filter_person",
+        max_length=100,
+        help_text=_("Name, alias, date of birth (DD.MM.YYYY), person number or case number"),
+    )
     case = django_filters.CharFilter(label=_("Case (number or case reference)"), method="filter_case")
     actor = django_filters.CharFilter(label=_("Actor (user name)"), field_name="actor_name", lookup_expr="exact")
     agency = django_filters.ModelChoiceFilter(label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All"))
@@ -56,7 +61,10 @@ class AccessLogFilter(django_filters.FilterSet):
         return queryset.filter(time__lt=_start_of(value + timedelta(days=1)))
 
     def filter_person(self, queryset, name, value):
-        return queryset.filter(subjects__kind="person", subjects__ref_id=value)
+        from .selectors import persons_matching
+
+        ids = [p.pk for p in persons_matching(value)]
+        return queryset.filter(subjects__kind="person", subjects__ref_id__in=ids) if ids else queryset.none()
 
     def filter_case(self, queryset, name, value):
         from cases.models import Case

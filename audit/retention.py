@@ -4,8 +4,10 @@ of the chain stays verifiable. This is the only deletion path, and it is itself 
 
 On PostgreSQL the deletion runs inside audit_apply_retention(), a SECURITY DEFINER function
 owned by the role notlagen_log_keeper: the append-only trigger lets a DELETE through only for
-that role, so no application session can delete an entry itself, and the function deletes
-nothing younger than one full calendar year whatever it is asked (migration audit 0003). On
+that role, so no application session can delete an entry itself. The function decides by the
+database's own clock (hourly marks "entries up to id N existed at T") and by the policy written
+into it at migrate time — not by entry times or arguments a caller could forge
+(audit.retention_sql). On
 SQLite (the demo) the trigger lets a DELETE through only while this connection holds the flag
 table the job creates for its own transaction."""
 
@@ -31,14 +33,11 @@ def retention_horizon(now: datetime | None = None) -> datetime:
 
 @transaction.atomic
 def apply_retention(*, now: datetime | None = None) -> int:
-    """Remove the sealed blocks past the horizon. On PostgreSQL the database's clock decides
-    (`now` only names the horizon in the log entry); on SQLite `now` (default: the present)."""
+    """Remove the sealed blocks past the horizon. On PostgreSQL the database's clock and marks
+    decide (`now` only names the horizon in the log entry); on SQLite `now` (default: the present)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT removed, up_to FROM audit_apply_retention(%s, %s)",
-                [settings.ACCESS_LOG_RETENTION_YEARS, settings.TIME_ZONE],
-            )
+            cursor.execute("SELECT removed, up_to FROM audit_apply_retention()")
             removed, last_id = cursor.fetchone()
     else:
         removed, last_id = _apply_on_sqlite(retention_horizon(now))
@@ -48,6 +47,7 @@ def apply_retention(*, now: datetime | None = None) -> int:
             actor_name="retention",
             action="retention",
             object_type="access_log",
+            object_ids=[last_id],  # verification accepts the seals up to here as retained
             purpose=f"{removed} entries up to id {last_id} (before {retention_horizon(now):%Y-%m-%d})",
         )
     return removed

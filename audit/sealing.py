@@ -104,6 +104,9 @@ def seal_pending(*, batch: int = 20_000, up_to: int | None = None) -> AccessLogS
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEALER_LOCK])
+                # The database notes (hourly, on its own clock) which entries exist by now: what
+                # retention later goes by (audit.retention_sql).
+                cursor.execute("SELECT audit_mark_time()")
         last = AccessLogSeal.objects.order_by("-last_entry_id").first()
         previous = last.head if last else GENESIS
         after = last.last_entry_id if last else 0

@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AccessLogEntry
+
+PERSON_MATCHES = 50
+
+
+def persons_matching(text: str) -> list:
+    """Persons an auditor looks for — by name (Kölner Phonetik of the family name, or the exact
+    alias), date of birth, person number or case number — each on an index, never a scan."""
+    from cases.models import Case, Person
+    from cases.phonetics import phonetic_key
+    from cases.selectors import parse_date
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    people = Person.objects.select_related("owner_agency")
+    if text.isdigit():
+        return list(people.filter(pk=int(text)))
+    if birth_date := parse_date(text):
+        return list(people.filter(birth_date=birth_date).order_by("family_name")[:PERSON_MATCHES])
+    person_ids = Case.objects.filter(reference__iexact=text).values_list("person_id", flat=True)
+    if person_ids:
+        return list(people.filter(pk__in=list(person_ids)))
+    words = text.replace(",", " ").split()
+    condition = Q(alias__iexact=text)
+    if family_key := phonetic_key(words[-1]):
+        by_name = Q(family_phonetic=family_key)
+        if len(words) > 1 and (given_key := phonetic_key(words[0])):
+            by_name &= Q(given_phonetic=given_key)
+        condition |= by_name
+    return list(people.filter(condition).order_by("family_name", "given_name")[:PERSON_MATCHES])
+
 
 PAGE_SIZE = 50
 

@@ -5,7 +5,7 @@ auditor's language; it is kept for the auditors' workspace, and a failed check a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -152,18 +152,12 @@ def _verify_anchors(checked: int) -> VerificationResult:
     in_db = {
         s.last_entry_id: s for s in AccessLogSeal.objects.only("first_entry_id", "last_entry_id", "head", "sealed_at")
     }
-    oldest_kept = min(in_db, default=None)
-    horizon = _retention_horizon()
+    retained_up_to = _retained_up_to()
     for anchor in recorded:
         where = {"first": anchor.first_entry_id, "last": anchor.last_entry_id}
         seal = in_db.get(anchor.last_entry_id)
         if seal is None:
-            removed_by_retention = (
-                (oldest_kept is None or anchor.last_entry_id < oldest_kept)
-                and bool(anchor.last_time)
-                and datetime.fromisoformat(anchor.last_time) < horizon
-            )
-            if not removed_by_retention:
+            if anchor.last_entry_id > retained_up_to:
                 return _found(checked, "seal_missing", **where)
         elif seal.head != anchor.head or seal.first_entry_id != anchor.first_entry_id:
             return _found(checked, "seal_rewritten", **where)
@@ -175,10 +169,12 @@ def _verify_anchors(checked: int) -> VerificationResult:
     return VerificationResult(True, checked)
 
 
-def _retention_horizon():
-    from .retention import retention_horizon
-
-    return retention_horizon()
+def _retained_up_to() -> int:
+    """How far retention removed the log, by its own entries inside the verified chain (a
+    forged retention entry would break the chain or a seal's MAC)."""
+    sealed = Exists(AccessLogChain.objects.filter(entry_id=OuterRef("pk")))
+    runs = AccessLogEntry.objects.filter(sealed, action="retention").values_list("object_ids", flat=True)
+    return max((ids[0] for ids in runs if ids), default=0)
 
 
 def run(*, first_id=None, last_id=None, started_by=None, by_name: str = "") -> VerificationResult:

@@ -42,7 +42,18 @@ def search(request):
     query = request.GET.copy()
     query.pop("vor", None)
     events.report(actor=request.user, action="search", object_type="access_log", object_ids=[r.pk for r in rows])
+    persons = selectors.persons_matching(filterset.form.cleaned_data.get("person", "")) if filterset.is_bound else []
+    if persons:
+        events.report(
+            actor=request.user,
+            action="search",
+            object_type="person",
+            object_ids=[p.pk for p in persons],
+            person_ids=[p.pk for p in persons],
+            purpose="access-log search",
+        )
     context = {
+        "persons": persons,
         "filter": filterset,
         "rows": rows,
         "next_before": next_before,
@@ -123,6 +134,9 @@ def export_csv(request):
 
 @auditor_view
 def person_report(request, person_id: int):
+    from cases.models import Person
+
+    person = Person.objects.filter(pk=person_id).first()
     entries = selectors.person_history(person_id=person_id)
     events.report(
         actor=request.user,
@@ -131,7 +145,13 @@ def person_report(request, person_id: int):
         person_ids=[person_id],
         purpose="GDPR Art. 15 report",
     )
-    context = {"person_id": person_id, "entries": entries, "now": timezone.now(), "truncated": len(entries) == 5000}
+    context = {
+        "person": person,
+        "person_id": person_id,
+        "entries": entries,
+        "now": timezone.now(),
+        "truncated": len(entries) == 5000,
+    }
     return render(request, "audit/person_report.html", context)
 
 

@@ -50,11 +50,17 @@ def _similar(a: str, b: str) -> bool:
     return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= FUZZY_THRESHOLD
 
 
-def _is_match(candidate: Person, *, family_key: str, given_key: str, full_name: str, birth_date) -> bool:
-    same_family = bool(family_key) and candidate.family_phonetic == family_key
+def _is_match(candidate: Person, *, family_key: str, given_key: str, full_name: str, alias: str, birth_date) -> bool:
     same_birth = birth_date is not None and candidate.birth_date == birth_date
+    if alias and candidate.alias and candidate.alias.casefold() == alias.casefold():
+        return True  # the same chosen name: anonymous counselling elsewhere
+    if not family_key:
+        return False
+    same_family = candidate.family_phonetic == family_key
     same_given = bool(given_key) and candidate.given_phonetic == given_key
-    if same_family and (same_birth or same_given):
+    if same_family and (same_birth or same_given or (not given_key and birth_date is None)):
+        # A family name alone (no given name, no birth date) is a match too: better one
+        # question to the worker than a second record of the same person.
         return True
     # Fuzzy: a typo that changes the phonetic key, with the same date of birth.
     return same_birth and _similar(f"{candidate.given_name} {candidate.family_name}", full_name)
@@ -69,23 +75,32 @@ def _check_rate(user) -> None:
         )
 
 
-def find_duplicates(*, user, given_name: str, family_name: str, birth_date=None, fuzzy: bool = True) -> DuplicateResult:
-    family_key, given_key = phonetic_key(family_name), phonetic_key(given_name)
-    if not family_key:
+def find_duplicates(
+    *, user, given_name: str = "", family_name: str = "", alias: str = "", birth_date=None, fuzzy: bool = True
+) -> DuplicateResult:
+    """Likely duplicates of whatever identifying input is given: a family name (with or without
+    given name and birth date) or an alias alone."""
+    family_key, given_key, alias = phonetic_key(family_name), phonetic_key(given_name), alias.strip()
+    if not family_key and not alias:
         return DuplicateResult([], [])
     _check_rate(user)
     check = DuplicateCheck.objects.create(user=user)
-    condition = Q(family_phonetic=family_key)
-    if fuzzy and birth_date is not None:
+    condition = Q(pk__in=[])
+    if family_key:
+        condition |= Q(family_phonetic=family_key)
+    if alias:
+        condition |= Q(alias__iexact=alias)
+    if fuzzy and birth_date is not None and family_key:
         condition |= Q(birth_date=birth_date)
     candidates = [
         p
-        for p in Person.objects.filter(condition).exclude(family_name="")[:500]
+        for p in Person.objects.filter(condition)[:500]
         if _is_match(
             p,
             family_key=family_key,
             given_key=given_key,
             full_name=f"{given_name} {family_name}",
+            alias=alias,
             birth_date=birth_date,
         )
     ]

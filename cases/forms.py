@@ -17,6 +17,18 @@ from .models import Consent, ConsentText, ContactChannel, Statute
 from .scopes import NoteCategory, scope_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Notes and the summary are markdown-lite (notlagen.text): shown rendered, never as typed.
+MARKDOWN_HINT = _("**bold**, *italic*, lists with - at the start of a line.")
+
+
+def summary_field(rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=MARKDOWN_HINT,
+    )
 
 
 class PersonCaseForm(forms.Form):
@@ -32,7 +44,7 @@ class PersonCaseForm(forms.Form):
     )
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
     title = forms.CharField(label=_("Reason for contact"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = summary_field()
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
     duplicates_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -46,14 +58,14 @@ class PersonCaseForm(forms.Form):
 class CaseForExistingPersonForm(forms.Form):
     person_id = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Reason for contact"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = summary_field()
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
 
 
 class CaseEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Reason for contact"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    summary = summary_field(rows=6)
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
     assigned_workers = forms.ModelMultipleChoiceField(
         label=_("Assigned workers"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -79,7 +91,7 @@ class NoteForm(forms.Form):
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=20000,
-        help_text=_("**bold**, *italic*, lists with - at the start of a line."),
+        help_text=MARKDOWN_HINT,
     )
     contact_channel = forms.ChoiceField(
         label=_("Records a contact"),
@@ -145,7 +157,8 @@ class ConsentForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("What may be shared"), choices=scope_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    # The purpose travels onto every grant resting on the consent (a column of 300 characters).
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
     given_how = forms.ChoiceField(label=_("Consent given"), choices=Consent.GivenHow.choices, widget=forms.RadioSelect)
     witness = forms.CharField(label=_("Witness (for oral consent)"), max_length=200, required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT)

@@ -295,9 +295,13 @@ def consent_of_person(*, user, person: Person, consent_id) -> Consent:
 
 
 def access_requests_incoming(*, user) -> QuerySet[AccessRequest]:
-    """Requests to the user's agencies' cases (team leads decide them)."""
+    """Requests to cases of the agencies in which the user decides them (team leads): who asked
+    about which case is itself sensitive, so nobody else sees them."""
+    deciding = [
+        a.pk for a in case_agencies_of(user) if "cases.decide_access_requests" in role_permissions_in(user, a.pk)
+    ]
     return (
-        AccessRequest.objects.filter(case__owner_agency__in=case_agencies_of(user))
+        AccessRequest.objects.filter(case__owner_agency_id__in=deciding)
         .select_related("case", "requesting_agency", "requested_by", "decided_by")
         .reported_to(user, object_type="access_request")
     )
@@ -342,11 +346,10 @@ def cases_of_person_for(*, user, person: Person) -> list[Case]:
 
 def my_open_cases(*, user, limit: int = 10) -> list[Case]:
     """The open and active cases assigned to the user (home page), logged as one list."""
-    return list(
-        cases_visible_to(user=user)
-        .filter(assigned_workers=user, status__in=[Case.Status.OPEN, Case.Status.ACTIVE])
-        .select_related("person")[:limit]
+    assigned = cases_visible_to(user=user).filter(
+        assigned_workers=user, status__in=[Case.Status.OPEN, Case.Status.ACTIVE]
     )
+    return list(with_text_visibility(assigned, user=user).select_related("person")[:limit])
 
 
 def pending_access_request_count(*, user) -> int:

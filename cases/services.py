@@ -17,6 +17,7 @@ from access.case_access import CaseAccess, access_for
 from access.decide import refuse, require, require_in
 from access.rules import Action
 from agencies.models import Agency
+from agencies.selectors import members_with_perm_in
 
 from . import timeline
 from .access_sync import case_permissions_sync, case_touch
@@ -157,6 +158,10 @@ def case_update(*, actor, case, version: int, title: str, summary: str, district
     access.require(Action.CASE_CHANGE)
     if not title.strip():
         raise ValidationError({"title": _("Please state the reason for contact.")})
+    colleagues = members_with_perm_in(agency_id=access.case.owner_agency_id, perm="cases.view_case")
+    if set(w.pk for w in assigned_workers) - set(colleagues.values_list("pk", flat=True)):
+        # Only the owning agency works a case: a partner is never its assigned worker.
+        raise ValidationError({"assigned_workers": _("Please choose colleagues of the owning agency.")})
     updated = _locked_update(
         access=access,
         version=version,

@@ -72,8 +72,9 @@ class ReasonStepForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
-            "Visible to every agency the person agrees to share the case with. Keep details of "
-            "health, violence or residence for the life areas, which only authorised staff see."
+            "Visible to agencies the case is shared with for collaboration, never with the basic scope. Keep "
+            "details of health, violence or residence for the life areas, which only authorised staff see. "
+            "**bold**, *italic*, lists with - at the start of a line."
         ),
     )
     contact_channel = forms.ChoiceField(

@@ -38,8 +38,17 @@ def neighbours(key: str) -> tuple[Step | None, Step | None]:
     return (STEPS[index - 1] if index else None, STEPS[index + 1] if index + 1 < len(STEPS) else None)
 
 
+# A draft keeps what was typed, as typed, with two limits: the database's JSON refuses NUL
+# characters, and a draft is no place for more text than any field takes.
+_DRAFT_VALUE_MAX = 20_000
+
+
 def draft_from_post(post) -> dict[str, list[str]]:
-    return {name: values for name, values in post.lists() if name not in _NOT_DRAFTED}
+    return {
+        name[:100]: [value.replace("\x00", "")[:_DRAFT_VALUE_MAX] for value in values[:50]]
+        for name, values in post.lists()
+        if name not in _NOT_DRAFTED
+    }
 
 
 def initial_from_draft(form_class_fields, draft: dict[str, list[str]], prefix: str = "") -> dict:

@@ -121,7 +121,7 @@ AREAS: tuple[AreaSpec, ...] = (
         ),
         _("In danger now"),
         help_text=_(
-            "How contact may be made safely is recorded below as contact restrictions; every partner sees them."
+            "How contact may be made safely is recorded above as contact restrictions; every partner sees them."
         ),
     ),
     AreaSpec(

@@ -2,7 +2,6 @@
 second factor where the role requires it), the shell is German, and axe-core finds no serious
 or critical violation. Screenshots go to var/screenshots/ (CI artefacts, not committed)."""
 
-import os
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django_otp.oath import totp
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from fixtures.demo_data import DEMO_PASSWORD
 from fixtures.loader import load_demo_data
@@ -19,35 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SOCIAL_TASKS_STATUTE = "§ 69 Abs. 1 Nr. 1 SGB X – Übermittlung für die Erfüllung sozialer Aufgaben"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -211,8 +181,9 @@ def test_auditor_searches_the_access_log(page, demo_world, settings):
     log_in(page, "revision")
     enrol_second_factor(page)
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Zugriffsprotokoll").click()
-    page.get_by_label("Person (Nummer)").fill(str(person.pk))
+    page.locator("#id_person").fill("Nowak")  # by name: auditors do not know numbers
     page.get_by_role("button", name="Suchen").click()
+    expect(page.get_by_text(re.compile(f"Marta Nowak, geboren 12.04.1988 \\(Nr. {person.pk}"))).to_be_visible()
     expect(page.get_by_role("cell", name="sozialarbeit").first).to_be_visible()
     assert_accessible(page, "auditor-search")
     page.get_by_role("link", name="Wer hat auf diese Person zugegriffen? Druckbarer Bericht").click()

@@ -47,7 +47,9 @@ def probe(transactional_db):
         cursor.execute(f"CREATE ROLE {name} LOGIN")
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {name}")
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {', '.join(TABLES)} TO {name}")
-        cursor.execute(f"GRANT EXECUTE ON FUNCTION audit_apply_retention(integer, text) TO {name}")
+        cursor.execute(f"GRANT EXECUTE ON FUNCTION audit_apply_retention() TO {name}")
+        cursor.execute(f"GRANT INSERT, UPDATE, DELETE ON audit_retention_mark TO {name}")
+        cursor.execute(f"GRANT USAGE ON SEQUENCE audit_retention_mark_id_seq TO {name}")
     conn = _connect(user=name, password=None, autocommit=True)
     try:
         yield conn
@@ -101,24 +103,41 @@ def test_the_keepers_role_cannot_be_taken(probe):
     assert "permission denied" in _refused(probe, "SET ROLE notlagen_log_keeper").lower()
 
 
-def test_the_retention_function_deletes_nothing_young_whatever_it_is_asked(probe):
+def test_the_retention_function_cannot_be_fooled_into_deleting_young_entries(probe):
+    """The adversary's recipe: an entry dated before last year, a forged seal over it, then the
+    retention function. It goes by the database's own marks, which no session can write."""
     _log()
     _seal_all()
     count = AccessLogEntry.objects.count()
-    removed, _up_to = probe.execute("SELECT * FROM audit_apply_retention(0, 'Europe/Berlin')").fetchone()
-    assert removed == 0 and AccessLogEntry.objects.count() == count
+    probe.execute(
+        "INSERT INTO audit_accesslogentry (time, actor_name, action, object_type, object_ids, case_ids, "
+        "person_ids, basis, purpose, channel, request_id, user_agent, outcome) "
+        "VALUES (now() - interval '5 years', 'x', 'view', '', '[]', '[]', '[]', '', '', 'web', '', '', 'allowed')"
+    )
+    top = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    probe.execute(
+        "INSERT INTO audit_accesslogseal (first_entry_id, last_entry_id, count, previous_head, head, key_id, mac, "
+        "sealed_at) VALUES (%s, %s, 1, '', '', 'x', '', now() - interval '5 years')",
+        [top, top],
+    )
+    with pytest.raises(psycopg.Error, match="written by the database alone"):
+        probe.execute("INSERT INTO audit_retention_mark (entry_id, at) VALUES (%s, now() - interval '5 years')", [top])
+    removed, _up_to = probe.execute("SELECT * FROM audit_apply_retention()").fetchone()
+    assert removed == 0 and AccessLogEntry.objects.count() == count + 1
 
 
 def test_retention_still_removes_what_is_due(transactional_db, anchor_file):
-    """Entries of three years ago, sealed: the job removes them (and only them) and logs itself."""
-    import time_machine
-    from django.utils import timezone
-
+    """Entries the database noted three years ago, sealed: the job removes them (and only them)
+    and logs itself; the chain after them still verifies."""
     from audit.retention import apply_retention
 
-    with time_machine.travel(timezone.now().replace(year=timezone.now().year - 3)):
-        _log(4)
+    _log(4)
     _seal_all()
+    old_top = AccessLogEntry.objects.aggregate(m=Max("id"))["m"]
+    with _triggers_off() as cursor:  # what the database's hourly mark said three years ago
+        cursor.execute(
+            "INSERT INTO audit_retention_mark (entry_id, at) VALUES (%s, now() - interval '3 years')", [old_top]
+        )
     _log(2)
     _seal_all()
     removed = apply_retention()

@@ -5,15 +5,33 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
+# Every object type the access layer records (tests/test_auditor_workspace.py keeps this complete).
 OBJECT_TYPES = {
     "case": _("Case"),
     "person": _("Person"),
     "note": _("Note"),
     "grant": _("Grant"),
     "consent": _("Consent"),
+    "consent_form": _("Consent form"),
     "session": _("Session"),
     "access_log": _("Access log"),
     "review": _("Audit review"),
+    "intake": _("First conversation"),
+    "situation": _("Situation"),
+    "life_area": _("Life area"),
+    "task": _("Task"),
+    "appointment": _("Appointment"),
+    "document": _("Document"),
+    "goal": _("Goal of the case plan"),
+    "timeline": _("Timeline"),
+    "record": _("Workspace record"),
+    "access_request": _("Access request"),
+    "duplicate_match": _("Duplicate-check result"),
+    "membership": _("Role"),
+    "invitation": _("Invitation"),
+    "agency": _("Agency"),
+    "notification": _("Notification"),
+    "page": _("Page"),
 }
 
 

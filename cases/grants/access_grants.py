@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access import events
 from access.case_access import access_for
 from access.rules import Action
 from agencies.models import Agency
@@ -24,6 +25,9 @@ from ..access_sync import case_permissions_sync
 from ..models import AccessGrant, Case, Consent, Statute, Visibility
 from ..scopes import Scope
 from ._log import report
+
+# The purpose of a grant, request or consent: what a column of the grant holds.
+PURPOSE_MAX = 300
 
 
 def end_of_day(day: date) -> datetime:
@@ -108,6 +112,8 @@ def _grant_errors(*, case: Case, grantee_agency, scope, purpose, valid_from, val
         errors["scope"] = _("Please choose a scope.")
     if not purpose or not purpose.strip():
         errors["purpose"] = _("Please state the purpose of the sharing.")
+    elif len(purpose.strip()) > PURPOSE_MAX:
+        errors["purpose"] = _("Please state the purpose in at most %(n)d characters.") % {"n": PURPOSE_MAX}
     if (consent is None) == (statute is None):
         errors["legal_basis"] = _("Please name exactly one legal basis: a consent or a statute.")
     if valid_until is None:
@@ -227,6 +233,7 @@ def grant_approve(*, actor, grant: AccessGrant) -> AccessGrant:
     grant = _pending_grant(grant)
     access_for(actor, grant.case).require(Action.GRANT_APPROVE)
     if grant.granted_by_id == actor.pk:
+        events.denied(actor=actor, object_type="grant", object_id=grant.pk, action="change", case_id=grant.case_id)
         raise ValidationError({"__all__": _("Another team lead has to approve sharing you asked for.")})
     grant.approval, grant.approved_by, grant.approved_at = AccessGrant.Approval.APPROVED, actor, timezone.now()
     grant.save(update_fields=["approval", "approved_by", "approved_at"])

@@ -16,7 +16,7 @@ from .. import timeline
 from ..models import AccessGrant, Case, Consent, ConsentText, Person, Visibility
 from ..scopes import Scope
 from ._log import report
-from .access_grants import _grant_revoke
+from .access_grants import PURPOSE_MAX, _grant_revoke
 
 
 def _consent_errors(*, agencies, scopes, purpose, given_how, witness, text, valid_until, given_at) -> dict:
@@ -27,6 +27,8 @@ def _consent_errors(*, agencies, scopes, purpose, given_how, witness, text, vali
         errors["scopes"] = _("Please choose what may be shared.")
     if not purpose or not purpose.strip():
         errors["purpose"] = _("Please state the purpose the person agrees to.")
+    elif len(purpose.strip()) > PURPOSE_MAX:
+        errors["purpose"] = _("Please state the purpose in at most %(n)d characters.") % {"n": PURPOSE_MAX}
     if given_how not in Consent.GivenHow.values:
         errors["given_how"] = _("Please choose how the consent was given.")
     elif given_how == Consent.GivenHow.ORAL and not witness.strip():

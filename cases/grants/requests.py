@@ -20,7 +20,7 @@ from notifications.services import notify
 from ..models import AccessRequest, Case, Consent, Statute
 from ..scopes import Scope
 from ._log import report
-from .access_grants import _grant_create
+from .access_grants import PURPOSE_MAX, _grant_create
 
 
 @transaction.atomic
@@ -34,6 +34,8 @@ def access_request_create(*, actor, case: Case, scope: str, purpose: str) -> Acc
         errors["scope"] = _("Please choose a scope.")
     if not purpose or len(purpose.strip()) < 10:
         errors["purpose"] = _("Please describe the purpose (at least 10 characters).")
+    elif len(purpose.strip()) > PURPOSE_MAX:
+        errors["purpose"] = _("Please state the purpose in at most %(n)d characters.") % {"n": PURPOSE_MAX}
     if errors:
         raise ValidationError(errors)
     duplicate = ValidationError({"scope": _("Your agency has already asked for this scope; the request is pending.")})

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from access.reporting import ReportingQuerySet
@@ -31,7 +32,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["birth_date"], name="person_birth_date")]
+        indexes = [
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+            # The duplicate check and the auditors' search look an alias up case-insensitively.
+            models.Index(Upper("alias"), name="person_alias_upper"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(family_name="") | ~Q(alias=""), name="person_has_name_or_alias")
         ]

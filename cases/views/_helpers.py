@@ -24,12 +24,13 @@ def create_after_duplicate_check(request, form, create):
         return None, None
     data = form.cleaned_data
     duplicates = None
-    if data["family_name"] and not data["duplicates_checked"]:
+    if (data["family_name"] or data["alias"]) and not data["duplicates_checked"]:
         try:
             duplicates = find_duplicates(
                 user=request.user,
                 given_name=data["given_name"],
                 family_name=data["family_name"],
+                alias=data["alias"],
                 birth_date=data["birth_date"],
             )
         except ValidationError as error:

@@ -13,7 +13,7 @@ from access.decide import agency_for, may, refuse
 from access.errors import NotFound
 from access.rules import Action
 from access.web import requires
-from agencies.selectors import case_agencies_of, case_workers_of
+from agencies.selectors import case_agencies_of, case_workers_of, members_with_perm_in
 
 from .. import selectors, services
 from ..filters import CaseFilter
@@ -99,7 +99,7 @@ def _create_for_existing_person(request, agency):
 def case_edit(request, case_id: int):
     access = case_access(user=request.user, case_id=case_id, action=Action.CASE_CHANGE)
     case = access.case
-    workers = case_workers_of(user=request.user)
+    workers = members_with_perm_in(agency_id=case.owner_agency_id, perm="cases.view_case")
     initial = {
         "version": case.version,
         "title": case.title,
