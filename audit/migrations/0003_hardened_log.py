@@ -1,10 +1,9 @@
 """A log that only the retention job can shorten, and seals that a database writer cannot forge.
 
 PostgreSQL:
-- the role notlagen_log_keeper (no login) owns audit_apply_retention(), a SECURITY DEFINER
-  function that deletes whole seals past the retention horizon — never anything younger than one
-  full calendar year — and is the only path the append-only trigger lets a DELETE through
-  (it checks the role, not a setting any session could set);
+- the role notlagen_log_keeper (no login) is the only one the append-only trigger lets DELETE
+  (it checks the role, not a setting any session could set); it owns the retention function
+  (migration 0004, audit.retention_sql);
 - a statement-level trigger refuses TRUNCATE of the four log tables, except for their owner (who
   can disable triggers anyway; the test suite's flush runs as the owner);
 - existing seals get their HMAC with the current key.
@@ -43,37 +42,6 @@ END
 $$ LANGUAGE plpgsql;
 """
 
-APPLY_RETENTION = """
-CREATE OR REPLACE FUNCTION audit_apply_retention(keep_years integer, tz text)
-RETURNS TABLE (removed bigint, up_to bigint)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-DECLARE
-    horizon timestamptz;
-    newest_old bigint;
-    last_id bigint;
-    n bigint;
-BEGIN
-    -- Never younger than one full calendar year, whatever the caller asks, counted on the
-    -- database's own clock, so a caller cannot pretend it is next year.
-    horizon := make_timestamptz(
-        extract(year FROM now() AT TIME ZONE tz)::int - greatest(keep_years, 1), 1, 1, 0, 0, 0, tz);
-    SELECT e.id INTO newest_old FROM audit_accesslogentry e WHERE e.time < horizon ORDER BY e.time DESC LIMIT 1;
-    IF newest_old IS NULL THEN
-        RETURN QUERY SELECT 0::bigint, NULL::bigint; RETURN;
-    END IF;
-    SELECT max(s.last_entry_id) INTO last_id FROM audit_accesslogseal s WHERE s.last_entry_id <= newest_old;
-    IF last_id IS NULL THEN
-        RETURN QUERY SELECT 0::bigint, NULL::bigint; RETURN;
-    END IF;
-    DELETE FROM audit_accesslogsubject WHERE entry_id <= last_id;
-    DELETE FROM audit_accesslogchain WHERE entry_id <= last_id;
-    DELETE FROM audit_accesslogseal WHERE last_entry_id <= last_id;
-    DELETE FROM audit_accesslogentry WHERE id <= last_id;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN QUERY SELECT n, last_id;
-END
-$$;
-"""
 
 
 def _postgresql(schema_editor):
@@ -89,13 +57,12 @@ def _postgresql(schema_editor):
     run(f"GRANT SELECT, DELETE ON {', '.join(TABLES)} TO {KEEPER}")
     run(REFUSE_CHANGE)
     run(REFUSE_TRUNCATE)
-    run(APPLY_RETENTION.replace("{schema}", f'"{schema}"'))
-    # The keeper must own the function; the role running migrations may need membership to hand it over.
+    # The keeper owns the retention functions (audit.retention_sql, migration 0004); the role
+    # running migrations needs membership to hand them over.
     run(
         f"DO $$ BEGIN IF NOT pg_has_role(current_user, '{KEEPER}', 'MEMBER') "
         f"THEN EXECUTE 'GRANT {KEEPER} TO ' || quote_ident(current_user); END IF; END $$"
     )
-    run(f"ALTER FUNCTION audit_apply_retention(integer, text) OWNER TO {KEEPER}")
     for table in TABLES:
         run(
             f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "

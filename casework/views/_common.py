@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.case_access import CaseAccess
 from access.rules import Action
 from cases.models import Case
+from cases.views._helpers import apply_errors
 
 from ..life_areas import ContactRestriction
 
@@ -31,6 +33,19 @@ def workspace_context(access: CaseAccess, tab: str, **extra) -> dict:
 
 def render_tab(request, template: str, access: CaseAccess, tab: str, status: int = 200, **extra):
     return render(request, template, workspace_context(access, tab, **extra), status=status)
+
+
+def saved(request, form, service, **arguments) -> bool:
+    """Validate the form and call the service with its data; the service's errors land at the
+    form's fields and nothing is saved. True when it was saved."""
+    if not form.is_valid():
+        return False
+    try:
+        service(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    return True
 
 
 def back_to(name: str, access: CaseAccess):

@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 from access.case_access import case_access
 from access.decide import refuse
 from access.rules import Action
-from cases.views._helpers import apply_errors
 
 from .. import selectors, services
 from ..forms import GoalForm, GoalStepForm
 from ..models import Goal, GoalStep
-from ._common import back_to, render_tab
+from ._common import back_to, render_tab, saved
 
 
 def _goal_form(access, data=None):
@@ -52,14 +51,9 @@ def plan(request, case_id: int):
     form = _goal_form(access, request.POST)
     if form is None:
         refuse(request.user, Action.GOAL_ADD, access)
-    if form.is_valid():
-        try:
-            services.goal_add(actor=request.user, case=access, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The goal has been added to the case plan."))
-            return back_to("plan", access)
+    if saved(request, form, services.goal_add, case=access):
+        messages.success(request, _("The goal has been added to the case plan."))
+        return back_to("plan", access)
     return _plan_page(request, access, goal_form=form, status=400)
 
 
@@ -75,13 +69,8 @@ def goal_change(request, case_id: int, goal_id: int):
             messages.error(request, " ".join(error.messages))
         return back_to("plan", access)
     form = GoalStepForm(request.POST, prefix=f"goal{goal.pk}")
-    if form.is_valid():
-        try:
-            services.goal_step_add(actor=request.user, case=access, goal=goal, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return back_to("plan", access)
+    if saved(request, form, services.goal_step_add, case=access, goal=goal):
+        return back_to("plan", access)
     return _plan_page(request, access, step_forms={goal.pk: form}, status=400)
 
 

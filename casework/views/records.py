@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,12 +12,11 @@ from access.case_access import case_access
 from access.decide import refuse
 from access.rules import Action
 from agencies.selectors import case_workers_of
-from cases.views._helpers import apply_errors
 
 from .. import selectors, services
 from ..forms import AppointmentForm, TaskForm
 from ..models import Appointment, Task
-from ._common import back_to, render_tab
+from ._common import back_to, render_tab, saved
 
 
 def _task_form(request, access, data=None):
@@ -67,14 +65,9 @@ def task_add(request, case_id: int):
     form = _task_form(request, access, request.POST)
     if form is None:
         refuse(request.user, Action.TASK_ADD, access)
-    if form.is_valid():
-        try:
-            services.task_add(actor=request.user, case=access, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The task has been added."))
-            return back_to("tasks", access)
+    if saved(request, form, services.task_add, case=access):
+        messages.success(request, _("The task has been added."))
+        return back_to("tasks", access)
     return _tasks_page(request, access, task_form=form, status=400)
 
 
@@ -96,14 +89,9 @@ def appointment_add(request, case_id: int):
     form = _appointment_form(access, request.POST)
     if form is None:
         refuse(request.user, Action.APPOINTMENT_ADD, access)
-    if form.is_valid():
-        try:
-            services.appointment_add(actor=request.user, case=access, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The appointment has been added."))
-            return back_to("tasks", access)
+    if saved(request, form, services.appointment_add, case=access):
+        messages.success(request, _("The appointment has been added."))
+        return back_to("tasks", access)
     return _tasks_page(request, access, appointment_form=form, status=400)
 
 
