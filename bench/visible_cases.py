@@ -68,7 +68,7 @@ def build_city(cases: int, seed: int = 7) -> None:
         for i, user in enumerate(users):
             agency = agencies[i % AGENCIES]
             role = "partner_staff" if agency.kind != "city_office" else "social_worker"
-            memberships.append(Membership(user=user, agency=agency, role=role))
+            memberships.append(Membership(user=user, agency=agency, role=role, status=Membership.Status.ACTIVE))
             user_groups.append(User.groups.through(user_id=user.pk, group_id=agency.group_id))
         Membership.objects.bulk_create(memberships)
         User.groups.through.objects.bulk_create(user_groups)
