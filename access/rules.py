@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cases.scopes import NOTE_CATEGORY_PERMISSION, PERM_BASIC, PERM_NOTES, NoteCategory
+from cases.scopes import NOTE_CATEGORY_PERMISSION, PERM_BASIC, PERM_FINANCE, PERM_NOTES, NoteCategory
 
 
 class On(StrEnum):
@@ -43,6 +43,8 @@ class Action(StrEnum):
     ROLE_CONFIRM_CASE = "role.confirm_case"
     ROLE_CONFIRM_PRIVILEGED = "role.confirm_privileged"
     GRANTS_APPROVE_QUEUE = "grants.approve_queue"
+    PAYMENT_QUEUE = "payment.queue"
+    PAYMENT_EXPORT = "payment.export"
     # On a case.
     CASE_VIEW = "case.view"
     CASE_CHANGE = "case.change"
@@ -68,6 +70,12 @@ class Action(StrEnum):
     DOCUMENT_ADD = "document.add"
     GOAL_ADD = "goal.add"
     GOAL_CHANGE = "goal.change"
+    PAYMENT_VIEW = "payment.view"
+    PAYMENT_REQUEST = "payment.request"
+    PAYMENT_APPROVE = "payment.approve"
+    PAYMENT_APPROVE_LARGE = "payment.approve_large"
+    PAYMENT_BOOK = "payment.book"
+    WRITE_OFF_APPROVE = "payment.write_off_approve"
     # On a person.
     PERSON_CHANGE = "person.change"
     CONSENT_MANAGE = "consent.manage"
@@ -142,6 +150,8 @@ def _write(role: str, object_type: str, verb: str = "create", **options) -> Rule
     return _case(role, category=Category.WRITE, verb=verb, object_type=object_type, **options)
 
 
+_FINANCE = frozenset({PERM_BASIC, PERM_FINANCE})
+
 RULES: dict[Action, Rule] = {
     Action.CASE_LIST: _r(On.AGENCY, "cases.view_case", verb="list"),
     Action.CASE_OPEN: _r(On.AGENCY, "cases.add_case", verb="create"),
@@ -199,6 +209,22 @@ RULES: dict[Action, Rule] = {
     # The case plan is the owning agency's, agreed with the person; partners read it.
     Action.GOAL_ADD: _write("casework.add_goal", "goal", owner_only=True),
     Action.GOAL_CHANGE: _write("casework.add_goal", "goal", verb="change", owner_only=True),
+    # Financial help needs the finance scope. The work queue and the export are the desk's own:
+    # only payments of the agency's funds on the agency's cases appear there.
+    Action.PAYMENT_QUEUE: _r(
+        On.AGENCY, "payments.approve_payment", "payments.book_payment", verb="list", object_type="payment"
+    ),
+    Action.PAYMENT_EXPORT: _r(On.AGENCY, "payments.book_payment", verb="export", object_type="payment"),
+    Action.PAYMENT_VIEW: _case("payments.view_payment", scope=_FINANCE, object_type="payment"),
+    Action.PAYMENT_REQUEST: _owner("payments.add_payment", scope=_FINANCE, verb="create", object_type="payment"),
+    Action.PAYMENT_APPROVE: _owner("payments.approve_payment", scope=_FINANCE, verb="change", object_type="payment"),
+    Action.PAYMENT_APPROVE_LARGE: _owner(
+        "payments.approve_large_payment", scope=_FINANCE, verb="change", object_type="payment"
+    ),
+    Action.PAYMENT_BOOK: _owner("payments.book_payment", scope=_FINANCE, verb="change", object_type="payment"),
+    Action.WRITE_OFF_APPROVE: _owner(
+        "payments.approve_write_off", scope=_FINANCE, verb="change", object_type="payment"
+    ),
     Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
     Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
     Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),

@@ -53,13 +53,23 @@ _REFERENCE_DATA = {
         ("agencies", "membership"),
         ("cases", "statute"),
         ("cases", "consenttext"),
+        ("payments", "fund"),
+        ("payments", "budget"),
     ]
     for verb in ("view", "add", "change")
 } | {"agencies.delete_orgunit", "agencies.delete_location", "agencies.delete_membership"}
 
+# Financial help: social workers ask for it; clerks approve (four eyes), export and book; a team
+# lead also approves above the threshold and writes loans off. Partners only read (finance scope).
+_PAYMENT_REQUEST = {"payments.view_payment", "payments.add_payment"}
+_PAYMENT_DESK = _PAYMENT_REQUEST | {"payments.approve_payment", "payments.book_payment"}
+_PAYMENT_LEAD = _PAYMENT_DESK | {"payments.approve_large_payment", "payments.approve_write_off"}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.SOCIAL_WORKER: _CASE_WORK,
-    Role.TEAM_LEAD: _CASE_WORK | {"cases.decide_access_requests", "cases.approve_grants", "agencies.confirm_case_role"},
+    Role.SOCIAL_WORKER: _CASE_WORK | _PAYMENT_REQUEST,
+    Role.TEAM_LEAD: _CASE_WORK
+    | _PAYMENT_LEAD
+    | {"cases.decide_access_requests", "cases.approve_grants", "agencies.confirm_case_role"},
     # Clerks pay and look things up: general and financial notes, no sensitive categories.
     Role.CLERK: {
         "cases.view_case",
@@ -69,9 +79,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "cases.request_access",
         "casework.add_task",
         "casework.add_document",
-    },
-    # Partner staff work on their own agency's cases and, within the grant's scope, on shared ones.
-    Role.PARTNER_STAFF: _CASE_WORK,
+    }
+    | _PAYMENT_DESK,
+    # Partner staff work on their own agency's cases and, within the grant's scope, on shared ones;
+    # they read payments where a finance grant allows it, never change them.
+    Role.PARTNER_STAFF: _CASE_WORK | {"payments.view_payment"},
     # Auditors and administrators read no case content by default.
     Role.AUDITOR: {"audit.view_accesslogentry"},
     Role.ADMINISTRATOR: _REFERENCE_DATA

@@ -7,39 +7,15 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from access.rules import Action
 from cases.scopes import Scope
 from notlagen.dates import format_when
-
-# The PDF core fonts cover Latin-1; typographic characters outside it are written plainly.
-_PLAIN = str.maketrans(
-    {"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "€": "EUR"}
-)
-
-
-def _plain(text: str) -> str:
-    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-class _Form(FPDF):
-    def heading(self, text: str, size: int = 14) -> None:
-        self.set_font("helvetica", "B", size)
-        self.multi_cell(0, 7, _plain(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def paragraph(self, text: str, bold: bool = False) -> None:
-        self.set_font("helvetica", "B" if bold else "", 10.5)
-        self.multi_cell(0, 5.5, _plain(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1.5)
+from notlagen.pdf import Document, plain
 
 
 def render(*, case, agencies, scopes, purpose: str, given_how: str, text, valid_until, witness: str = "") -> bytes:
-    pdf = _Form(format="A4")
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_title(_plain(_("Consent to the sharing of social data")))
+    pdf = Document(_("Consent to the sharing of social data"))
     pdf.add_page()
     pdf.heading(_("Consent to the sharing of social data"))
     pdf.paragraph(f"{text.title} ({_('version')} {text.version})")
@@ -74,8 +50,8 @@ def render(*, case, agencies, scopes, purpose: str, given_how: str, text, valid_
         pdf.paragraph(_("Given orally; witness: %(witness)s") % {"witness": witness} + " ____________________")
     pdf.ln(4)
     pdf.set_font("helvetica", "", 8)
-    pdf.multi_cell(0, 4, _plain(_("Printed on %(date)s") % {"date": format_when(timezone.now(), "datetime")}))
-    return bytes(pdf.output())
+    pdf.multi_cell(0, 4, plain(_("Printed on %(date)s") % {"date": format_when(timezone.now(), "datetime")}))
+    return pdf.render()
 
 
 def response_for(*, user, access, **fields) -> HttpResponse:

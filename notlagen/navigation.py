@@ -26,6 +26,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "home"),
     NavItem(_("Cases"), "cases:list", Action.CASE_LIST),
     NavItem(_("First conversation"), "casework:intake_start", Action.INTAKE_START),
+    NavItem(_("Payments"), "payments:queue", Action.PAYMENT_QUEUE),
+    NavItem(_("Budgets"), "payments:budgets", Action.PAYMENT_QUEUE),
     NavItem(_("Access requests"), "cases:access_requests", Action.ACCESS_REQUEST_LIST),
     NavItem(_("Sharing to approve"), "cases:grants_to_approve", Action.GRANTS_APPROVE_QUEUE),
     NavItem(_("Roles to confirm"), "agencies:roles", Action.ROLES_CONFIRM),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("benachrichtigungen/", include("notifications.urls")),
     path("", include("cases.urls")),
     path("", include("casework.urls")),
+    path("", include("payments.urls")),
     path("", include("agencies.urls")),
     path("revision/", include("audit.urls")),
     path("verwaltung/", admin.site.urls),

@@ -32,6 +32,7 @@ OBJECT_TYPES = {
     "agency": _("Agency"),
     "notification": _("Notification"),
     "page": _("Page"),
+    "payment": _("Payment"),
 }
 
 

@@ -26,6 +26,7 @@ def workspace_context(access: CaseAccess, tab: str, **extra) -> dict:
         "can_conduct_intake": access.allows(Action.INTAKE_CONDUCT),
         "can_manage_grants": access.allows(Action.GRANTS_MANAGE),
         "shows_case_text": access.allows(Action.CASE_TEXT_READ),
+        "shows_payments": access.allows(Action.PAYMENT_VIEW),
     }
     context.update(extra)
     return context

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "agencies",
     "cases",
     "casework",
+    "payments",
     "access",
     "referrals",
     "notifications",
@@ -147,3 +148,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Financial help (payments/). Above this amount in euros only a team lead approves a payment.
+PAYMENTS_TEAM_LEAD_ABOVE = env_int("PAYMENTS_TEAM_LEAD_ABOVE", 1000, minimum=1)
+# The pain.001 version the city's bank takes for SEPA credit transfers.
+PAYMENTS_PAIN001_VERSION = env_str("PAYMENTS_PAIN001_VERSION", "pain.001.001.09")
+if PAYMENTS_PAIN001_VERSION not in ("pain.001.001.03", "pain.001.001.09"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PAYMENTS_PAIN001_VERSION must be pain.001.001.09 or pain.001.001.03.")

@@ -1,0 +1,20 @@
+from django import template
+
+from .. import money
+
+register = template.Library()
+
+
+@register.filter
+def euros(value) -> str:
+    """1234.5 -> '1.234,50 €' (German grouping whatever the language: amounts are in euros)."""
+    if value is None or value == "":
+        return "–"
+    return money.euros(value)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    from ..models import Status
+
+    return str(dict(Status.choices).get(value, value or "–"))
