@@ -3,8 +3,9 @@ Payments, exports and the journal are not registered: the admin is no side door 
 What a budget has committed and paid moves only through the payment services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from . import ledger, money
@@ -77,9 +78,20 @@ class BudgetAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = Budget.objects.select_for_update().get(pk=obj.pk).allocated if change else None
         if change:
-            # Only the allocation changes here, and only where nothing was committed meanwhile.
-            Budget.objects.filter(pk=obj.pk).update(allocated=obj.allocated)
+            # Only the allocation changes here, and only if it still covers what approvals
+            # committed since the form was shown (the check constraint would refuse it anyway).
+            changed = Budget.objects.filter(pk=obj.pk, committed__lte=obj.allocated - F("paid")).update(
+                allocated=obj.allocated
+            )
             obj.refresh_from_db()
+            if not changed:
+                self.message_user(
+                    request,
+                    _("Not saved: payments were approved meanwhile; the budget cannot be lower than %(bound)s.")
+                    % {"bound": money.euros(obj.committed + obj.paid)},
+                    level=messages.ERROR,
+                )
+                return
         else:
             obj.save()
         ledger.record_allocation(actor=request.user, budget=obj, before=before)

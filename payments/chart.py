@@ -31,13 +31,13 @@ def budget_svg(*, title: str, allocated: Decimal, months: list[dict], chart_id: 
         bars.append((x + slot * 0.35, HEIGHT - 10, month["first"].strftime("%m"), None, "label"))
     rects = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" class="{}"></rect>',
-        ((x, y, w, h, css) for x, y, w, h, css in bars if css != "label"),
+        '<rect x="{}" y="{}" width="{}" height="{}" class="{}"></rect>',
+        ((f"{x:.1f}", f"{y:.1f}", f"{w:.1f}", f"{h:.1f}", css) for x, y, w, h, css in bars if css != "label"),
     )
     labels = format_html_join(
         "",
-        '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" class="shell-chart__axis">{}</text>',
-        ((x, y, text) for x, y, text, _h, css in bars if css == "label"),
+        '<text x="{}" y="{}" text-anchor="middle" class="shell-chart__axis">{}</text>',
+        ((f"{x:.1f}", f"{y:.1f}", text) for x, y, text, _h, css in bars if css == "label"),
     )
     line_y = HEIGHT - BOTTOM - float(allocated) * scale
     description = _(
@@ -47,8 +47,8 @@ def budget_svg(*, title: str, allocated: Decimal, months: list[dict], chart_id: 
     return format_html(
         '<svg class="shell-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t {id}-d">'
         '<title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>{rects}'
-        '<line x1="{left}" x2="{w}" y1="{ly:.1f}" y2="{ly:.1f}" class="shell-chart__limit"></line>'
-        '<text x="4" y="{lty:.1f}" class="shell-chart__axis">{limit}</text>{labels}</svg>',
+        '<line x1="{left}" x2="{w}" y1="{ly}" y2="{ly}" class="shell-chart__limit"></line>'
+        '<text x="4" y="{lty}" class="shell-chart__axis">{limit}</text>{labels}</svg>',
         w=WIDTH,
         h=HEIGHT,
         id=chart_id,
@@ -56,8 +56,8 @@ def budget_svg(*, title: str, allocated: Decimal, months: list[dict], chart_id: 
         desc=description,
         rects=rects,
         left=LEFT,
-        ly=line_y,
-        lty=line_y + 4,
+        ly=f"{line_y:.1f}",
+        lty=f"{line_y + 4:.1f}",
         limit=money.euros(allocated),
         labels=labels,
     )

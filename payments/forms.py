@@ -15,15 +15,20 @@ from .models import ClaimState, Export, Kind, Method, Purpose
 class EuroField(forms.CharField):
     """An amount as a German desk types it: "1.234,50", "1234,50", "80" (also "12.50")."""
 
+    MAX_TYPED = 20
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "shell-amount"})
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "class": "shell-amount", "maxlength": str(self.MAX_TYPED)}
+        )
 
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > self.MAX_TYPED:
+            raise ValidationError(_("Please enter an amount in euros, e.g. 1.234,50."))
         return money.parse_euros(text)
 
     def prepare_value(self, value):
@@ -74,9 +79,20 @@ class PaymentRequestForm(forms.Form):
         label=_("Their case reference"), max_length=60, required=False, help_text=_("Advances only")
     )
 
+    GROUPS = [
+        (_("What is needed"), ["fund", "kind", "purpose", "amount", "justification"]),
+        (_("To whom and how"), ["payee", "payee_name", "method", "account_holder", "iban", "remittance"]),
+        (_("Loans only: repayment plan"), ["instalment", "first_instalment_on"]),
+        (_("Advances only: whom to claim it back from"), ["benefit_agency", "benefit_reference"]),
+    ]
+
     def __init__(self, *args, funds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = funds
+
+    def groups(self):
+        """The fields in the fieldsets the form is shown in."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

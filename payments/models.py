@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.reporting import ReportingQuerySet
 from agencies.models import Agency
@@ -106,8 +107,8 @@ class Budget(models.Model):
 class Status(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     RETURNED = "returned", _("Sent back for correction")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("payment", "Approved")
+    REJECTED = "rejected", pgettext_lazy("payment", "Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPORTED = "exported", _("Exported, awaiting booking")
     PAID = "paid", _("Paid")
@@ -124,7 +125,7 @@ class ClaimState(models.TextChoices):
 class WriteOffState(models.TextChoices):
     NONE = "", _("None")
     REQUESTED = "requested", _("Requested")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("payment", "Approved")
 
 
 class Payment(models.Model):
@@ -262,8 +263,8 @@ class JournalEntry(models.Model):
         CORRECTED = "corrected", _("Corrected")
         RETURNED = "returned", _("Sent back for correction")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("payment", "Approved")
+        REJECTED = "rejected", pgettext_lazy("payment", "Rejected")
         EXPORTED = "exported", _("Exported")
         PAID = "paid", _("Booked as paid")
         REVERSED = "reversed", _("Reversed (returned by the bank)")

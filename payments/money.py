@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from num2words import num2words
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -60,18 +60,23 @@ def in_words(amount: Decimal) -> str:
     amount = amount.quantize(CENT)
     whole = int(amount)
     cents = int((amount - whole) * 100)
-    text = f"{num2words(whole, lang='de')} Euro"
+    text = f"{_number_word(whole)} Euro"
     if cents:
-        text += f" und {num2words(cents, lang='de')} Cent"
+        text += f" und {_number_word(cents)} Cent"
     return text
 
 
+def _number_word(number: int) -> str:
+    # Before a unit German says "ein Euro", not "eins Euro" (num2words gives the counting form).
+    return "ein" if number == 1 else num2words(number, lang="de")
+
+
 _IBAN_PROBLEMS = {
-    "InvalidChecksumDigits": _lazy("the check digits do not match"),
-    "InvalidBBANChecksum": _lazy("the national check digit does not match"),
-    "InvalidLength": _lazy("it has the wrong length for its country"),
-    "InvalidCountryCode": _lazy("the country code is unknown"),
-    "InvalidBankCode": _lazy("the bank code is unknown"),
+    "InvalidChecksumDigits": gettext_lazy("the check digits do not match"),
+    "InvalidBBANChecksum": gettext_lazy("the national check digit does not match"),
+    "InvalidLength": gettext_lazy("it has the wrong length for its country"),
+    "InvalidCountryCode": gettext_lazy("the country code is unknown"),
+    "InvalidBankCode": gettext_lazy("the bank code is unknown"),
 }
 
 
@@ -102,7 +107,8 @@ def sepa_text(text: str, limit: int) -> str:
     """Text a bank accepts: umlauts transliterated (ä -> ae), other accents dropped, anything
     outside the SEPA set replaced by a space, cut to `limit` characters."""
     text = (text or "").translate(_GERMAN_LETTERS)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    # Accents go (é -> e); anything else outside the set becomes a space below.
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _SEPA_ALLOWED.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:limit].rstrip()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("zahlungen/budgets/", desk.budgets, name="budgets"),
     path("zahlungen/export/", desk.export, name="export"),
     path("zahlungen/exporte/<int:export_id>/", desk.download, name="download"),
+    path("zahlungen/kontoauszug/", desk.statement_upload, name="statement"),
 ]

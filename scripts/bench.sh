@@ -8,3 +8,4 @@ python -m bench.notification_latency
 python -m bench.visible_cases "$@"
 python -m bench.access_log
 python -m bench.case_workspace
+python -m bench.payments

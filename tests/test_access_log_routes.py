@@ -15,8 +15,11 @@ from access.case_access import case_access
 from audit.models import AccessLogEntry
 from cases import grants
 from casework.services import document_add, intake_begin, task_add
+from payments.services import export_create, payment_approve
 
 from .conftest import confirmed_device, login
+from .payments_world import fund_for
+from .payments_world import request as request_payment
 from .world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +95,14 @@ ROUTES: dict[str, Route] = {
     "casework:goal_step_toggle": CASE_POST,
     "casework:situation_edit": CASE_PAGE,
     "casework:handover": CASE_PAGE,
+    "payments:case": CASE_PAGE,
+    "payments:detail": CASE_PAGE,
+    "payments:act": CASE_POST,
+    "payments:queue": Route(allowed="clerk", refused="social_worker"),
+    "payments:budgets": Route(allowed="clerk", refused="social_worker", personal=False),
+    "payments:export": Route(allowed=None, refused="social_worker", method="post"),
+    "payments:download": Route(allowed="clerk", refused="social_worker"),
+    "payments:statement": Route(allowed=None, refused="social_worker", method="post"),
     "audit:search": AUDIT_PAGE,
     "audit:export": AUDIT_PAGE,
     "audit:entry": AUDIT_PAGE,
@@ -142,6 +153,11 @@ def world(db):
     upload = SimpleUploadedFile(upload_name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     world.document = document_add(actor=sw, case=access, title="Bescheid", category="general", upload=upload)
     world.task = task_add(actor=sw, case=access, title="Anrufen", category="general", assignee=sw)
+    world.fund = fund_for(world.owner)
+    world.payment = request_payment(world)
+    payment_approve(actor=world.users["team_lead"], case=world.case, payment=world.payment)
+    world.export = export_create(actor=world.users["clerk"], fund=world.fund, format="sepa")
+    request_payment(world)  # one waiting in the desk's queue
     world.request = grants.access_request_create(
         actor=world.users["unrelated"], case=world.case, scope="basic", purpose="Prüfung der Zuständigkeit"
     )
@@ -179,6 +195,9 @@ def _url(world, name: str) -> str:
         "review_id": 999_999,
         "notification_id": 999_999,
         "membership_id": 999_999,
+        "payment_id": world.payment.pk,
+        "export_id": world.export.pk,
+        "action": "freigeben",
     }
     pattern = _project_routes()[name]
     kwargs = {key: values[key] for key in values if f":{key}>" in pattern}

@@ -59,7 +59,7 @@ def test_the_requester_never_approves(world):
 def test_above_the_threshold_only_a_team_lead_approves(world, settings):
     settings.PAYMENTS_TEAM_LEAD_ABOVE = 1000
     payment = request(world, amount="1200.00")
-    with pytest.raises(ValidationError, match="team lead"):
+    with pytest.raises(ValidationError, match="Teamleitung"):
         services.payment_approve(actor=world.users["clerk"], case=world.case, payment=payment)
     services.payment_approve(actor=world.users["team_lead"], case=world.case, payment=payment)
 
@@ -97,7 +97,9 @@ def test_cash_voucher_export(world):
     export = services.export_create(actor=world.users["clerk"], fund=world.fund, format=Export.Format.CASH)
     assert bytes(export.content).startswith(b"%PDF")
     payment.refresh_from_db()
-    services.payment_book_paid(actor=world.users["clerk"], case=world.case, payment=payment, paid_on=timezone.localdate())
+    services.payment_book_paid(
+        actor=world.users["clerk"], case=world.case, payment=payment, paid_on=timezone.localdate()
+    )
     services.advance_claim_set(actor=world.users["clerk"], case=world.case, payment=payment, claim_state="claimed")
 
 
@@ -105,7 +107,7 @@ def test_budget_cannot_be_overdrawn(world):
     Budget.objects.filter(fund=world.fund).update(allocated=Decimal("400.00"))
     first, second = request(world, amount="300.00"), request(world, amount="100.01")
     services.payment_approve(actor=world.users["clerk"], case=world.case, payment=first)
-    with pytest.raises(ValidationError, match="budget"):
+    with pytest.raises(ValidationError, match="Budget"):
         services.payment_approve(actor=world.users["clerk"], case=world.case, payment=second)
     assert _budget(world).committed == Decimal("300.00")
 
@@ -115,10 +117,21 @@ def test_returned_then_corrected(world):
     services.payment_return(actor=world.users["clerk"], case=world.case, payment=payment, reason="IBAN prüfen")
     payment.refresh_from_db()
     fields = {
-        "fund": world.fund, "kind": "grant", "purpose": "arrears", "amount": Decimal("260.00"),
-        "justification": "korrigiert", "payee_is_person": True, "payee_name": "", "method": "cash",
-        "account_holder": "", "iban": "", "remittance": "", "instalment": None, "first_instalment_on": None,
-        "benefit_agency": "", "benefit_reference": "",
+        "fund": world.fund,
+        "kind": "grant",
+        "purpose": "arrears",
+        "amount": Decimal("260.00"),
+        "justification": "korrigiert",
+        "payee_is_person": True,
+        "payee_name": "",
+        "method": "cash",
+        "account_holder": "",
+        "iban": "",
+        "remittance": "",
+        "instalment": None,
+        "first_instalment_on": None,
+        "benefit_agency": "",
+        "benefit_reference": "",
     }
     services.payment_correct(
         actor=world.users["social_worker"], case=world.case, payment=payment, version=payment.version, **fields

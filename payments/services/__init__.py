@@ -13,6 +13,7 @@ from .booking import (
 from .decisions import payment_approve, payment_reject, payment_return
 from .exports import export_create
 from .requests import payment_correct, payment_request, payment_withdraw
+from .statements import statement_import
 
 __all__ = [
     "advance_claim_set",
@@ -28,4 +29,5 @@ __all__ = [
     "payment_return",
     "payment_reverse",
     "payment_withdraw",
+    "statement_import",
 ]

@@ -52,15 +52,7 @@ def payment_approve(*, actor, case, payment, version=None):
             actor=actor, action="change", object_type="payment", object_id=payment.pk, case_id=payment.case_id
         )
         raise ValidationError(_("Payments of this amount are approved by a team lead."))
-    budget = ledger.budget_of(payment)
-    if budget is None or not ledger.reserve(budget.pk, payment.amount):
-        budget = ledger.budget_of(payment)
-        left = money.euros(budget.remaining) if budget else money.euros(0)
-        raise ValidationError(_("The fund's budget no longer covers this payment (%(left)s left).") % {"left": left})
     before = _decided(payment, actor, Status.APPROVED)
-    ledger.record(
-        actor=actor, event=JournalEntry.Event.APPROVED, payment=payment, status_before=before, budget_moved=True
-    )
     timeline.record(
         case=payment.case_id,
         kind="payment_approved",
@@ -72,6 +64,16 @@ def payment_approve(*, actor, case, payment, version=None):
     )
     access.report(action="change", object_type="payment", object_ids=[payment.pk], agency_id=agency_id)
     notices.requester_told(payment, "approved")
+    # Last, so the budget row stays locked only until the commit right after: concurrent
+    # approvals of one fund queue on it for as short a time as possible.
+    budget = ledger.budget_of(payment)
+    if budget is None or not ledger.reserve(budget.pk, payment.amount):
+        budget = ledger.budget_of(payment)
+        left = money.euros(budget.remaining) if budget else money.euros(0)
+        raise ValidationError(_("The fund's budget no longer covers this payment (%(left)s left).") % {"left": left})
+    ledger.record(
+        actor=actor, event=JournalEntry.Event.APPROVED, payment=payment, status_before=before, budget_moved=True
+    )
     return payment
 
 

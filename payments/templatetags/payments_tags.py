@@ -18,3 +18,10 @@ def status_label(value: str) -> str:
     from ..models import Status
 
     return str(dict(Status.choices).get(value, value or "–"))
+
+
+@register.filter
+def needs_team_lead(amount) -> bool:
+    from ..notices import needs_team_lead as above_threshold
+
+    return amount is not None and above_threshold(amount)

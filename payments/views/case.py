@@ -63,6 +63,17 @@ def payments(request, case_id: int):
     )
 
 
+def _action_forms(payment, kept: dict) -> dict:
+    """One form per button, each with its own prefix (so no two fields share an id); the one
+    just submitted comes back with the user's input and its errors."""
+    forms = {}
+    for action, (_needed, form_class, _service) in _ACTIONS.items():
+        if form_class is not None and form_class is not PaymentRequestForm:
+            initial = {"claim_state": payment.claim_state} if form_class is ClaimForm else None
+            forms[action.replace("-", "_")] = kept.get(action) or form_class(prefix=action, initial=initial)
+    return forms
+
+
 def _detail_context(access, payment, forms_with_errors: dict | None = None) -> dict:
     """Which forms the page offers: each only where the access layer allows its action."""
     forms = forms_with_errors or {}
@@ -76,13 +87,10 @@ def _detail_context(access, payment, forms_with_errors: dict | None = None) -> d
         "can_book": access.allows(Action.PAYMENT_BOOK),
         "can_approve_write_off": access.allows(Action.WRITE_OFF_APPROVE)
         and payment.write_off_requested_by_id not in (None, access.user.pk),
-        "reason_form": forms.get("reason") or ReasonForm(),
-        "paid_form": forms.get("paid") or BookPaidForm(),
-        "repayment_form": forms.get("repayment") or RepaymentForm(),
-        "claim_form": forms.get("claim") or ClaimForm(initial={"claim_state": payment.claim_state}),
+        "forms": _action_forms(payment, forms),
     }
     if own and payment.status in (Status.REQUESTED, Status.RETURNED) and access.allows(Action.PAYMENT_REQUEST):
-        context["correct_form"] = forms.get("correct") or _request_form(
+        context["correct_form"] = forms.get("korrigieren") or _request_form(
             access, initial=PaymentRequestForm.initial_from(payment)
         )
     return context
@@ -95,19 +103,20 @@ def detail(request, case_id: int, payment_id: int):
     return render_tab(request, "payments/detail.html", access, "payments", **_detail_context(access, payment))
 
 
-# What each button of the payment page does: (form, its key on the page, the service).
+# What each button of the payment page does: the action of the rule table it needs, its form
+# and the service (which asks the access layer again).
 _ACTIONS = {
-    "freigeben": (None, None, services.payment_approve),
-    "ablehnen": (ReasonForm, "reason", services.payment_reject),
-    "zurueckgeben": (ReasonForm, "reason", services.payment_return),
-    "zurueckziehen": (None, None, services.payment_withdraw),
-    "korrigieren": (PaymentRequestForm, "correct", services.payment_correct),
-    "gezahlt": (BookPaidForm, "paid", services.payment_book_paid),
-    "rueckbuchen": (ReasonForm, "reason", services.payment_reverse),
-    "rate": (RepaymentForm, "repayment", services.loan_repayment_record),
-    "abschreibung": (ReasonForm, "reason", services.loan_write_off_request),
-    "abschreibung-freigeben": (None, None, services.loan_write_off_approve),
-    "erstattung": (ClaimForm, "claim", services.advance_claim_set),
+    "freigeben": (Action.PAYMENT_APPROVE, None, services.payment_approve),
+    "ablehnen": (Action.PAYMENT_APPROVE, ReasonForm, services.payment_reject),
+    "zurueckgeben": (Action.PAYMENT_APPROVE, ReasonForm, services.payment_return),
+    "zurueckziehen": (Action.PAYMENT_REQUEST, None, services.payment_withdraw),
+    "korrigieren": (Action.PAYMENT_REQUEST, PaymentRequestForm, services.payment_correct),
+    "gezahlt": (Action.PAYMENT_BOOK, BookPaidForm, services.payment_book_paid),
+    "rueckbuchen": (Action.PAYMENT_BOOK, ReasonForm, services.payment_reverse),
+    "rate": (Action.PAYMENT_BOOK, RepaymentForm, services.loan_repayment_record),
+    "abschreibung": (Action.PAYMENT_BOOK, ReasonForm, services.loan_write_off_request),
+    "abschreibung-freigeben": (Action.WRITE_OFF_APPROVE, None, services.loan_write_off_approve),
+    "erstattung": (Action.PAYMENT_BOOK, ClaimForm, services.advance_claim_set),
 }
 
 
@@ -118,17 +127,16 @@ def act(request, case_id: int, payment_id: int, action: str):
     payment = selectors.payment_get_for(access=access, payment_id=payment_id)
     if action not in _ACTIONS:
         raise NotFound("payment", payment_id)
-    form_class, key, service = _ACTIONS[action]
+    needed, form_class, service = _ACTIONS[action]
+    access.require(needed)  # a refusal looks like any other: 404, before any input is read
     arguments = {"actor": request.user, "case": access, "payment": payment, "version": request.POST.get("version")}
     form = None
     if form_class is PaymentRequestForm:
         form = _request_form(access, request.POST)
-        if form is None:
-            refuse(request.user, Action.PAYMENT_REQUEST, access)
     elif form_class is not None:
-        form = form_class(request.POST)
+        form = form_class(request.POST, prefix=action)
     if form is not None and not form.is_valid():
-        return _detail_again(request, access, payment, key, form)
+        return _detail_again(request, access, payment, action, form)
     extra = {}
     if form is not None:
         extra = form.service_fields() if form_class is PaymentRequestForm else form.cleaned_data
@@ -139,12 +147,12 @@ def act(request, case_id: int, payment_id: int, action: str):
             messages.error(request, " ".join(error.messages))
             return redirect("payments:detail", access.pk, payment.pk)
         apply_errors(form, error)
-        return _detail_again(request, access, payment, key, form)
+        return _detail_again(request, access, payment, action, form)
     messages.success(request, _("Saved."))
     return redirect("payments:detail", access.pk, payment.pk)
 
 
-def _detail_again(request, access, payment, key, form):
+def _detail_again(request, access, payment, action, form):
     """The payment's page with the user's input kept and the errors at the fields."""
-    context = _detail_context(access, payment, {key: form})
+    context = _detail_context(access, payment, {action: form})
     return render_tab(request, "payments/detail.html", access, "payments", status=400, **context)

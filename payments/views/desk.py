@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from access.decide import agency_for, refuse
@@ -17,6 +18,8 @@ from access.web import requires
 from .. import chart, selectors, services
 from ..forms import ExportForm, YearForm
 from ..models import Fund
+
+STATEMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _desk_agency(request):
@@ -68,7 +71,11 @@ def export(request):
         return redirect("payments:queue")
     messages.success(
         request,
-        _("%(count)d payments exported (%(file)s). Download the file below.")
+        ngettext(
+            "%(count)d payment exported (%(file)s). Download the file below.",
+            "%(count)d payments exported (%(file)s). Download the file below.",
+            created.count,
+        )
         % {"count": created.count, "file": created.filename},
     )
     return redirect("payments:queue")
@@ -81,3 +88,28 @@ def download(request, export_id: int):
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+@requires(Action.PAYMENT_EXPORT)
+def statement_upload(request):
+    agency = agency_for(request.user, Action.PAYMENT_EXPORT)
+    upload = request.FILES.get("statement")
+    if upload is None or upload.size > STATEMENT_MAX_BYTES:
+        messages.error(request, _("Please choose the account statement (camt.053, at most 20 MB)."))
+        return redirect("payments:queue")
+    try:
+        report = services.statement_import(actor=request.user, agency_id=agency.pk, content=upload.read())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("payments:queue")
+    messages.success(
+        request,
+        _("Statement read: %(booked)d booked as paid, %(reversed)d reversed.")
+        % {"booked": len(report.booked), "reversed": len(report.reversed)},
+    )
+    for line, reference, why in report.skipped[:50]:
+        messages.warning(
+            request, _("Entry %(line)d (%(ref)s) not booked: %(why)s.") % {"line": line, "ref": reference, "why": why}
+        )
+    return redirect("payments:queue")
