@@ -109,3 +109,7 @@ CELERY_BEAT_SCHEDULE.update(
         "access-log-retention": {"task": "audit.tasks.apply_retention", "schedule": 86400.0},
     }
 )
+CELERY_BEAT_SCHEDULE["payments-verify-journal"] = {
+    "task": "payments.tasks.verify_payment_journal",
+    "schedule": 24 * 3600.0,
+}

@@ -15,6 +15,7 @@ from access.case_access import access_for
 from access.rules import Action
 from cases import timeline
 from cases.access_sync import case_touch
+from cases.models import Case
 
 from .. import ledger, money, notices
 from ..models import Budget, ClaimState, Fund, JournalEntry, Kind, Method, Payment, Purpose, Status
@@ -130,6 +131,8 @@ def validated(data: RequestData, *, access) -> tuple[dict, int]:
     """The payment's fields from a request, or ValidationError with every problem at its field."""
     errors: dict = {}
     year = timezone.localdate().year
+    if access.case.status == Case.Status.CLOSED:
+        raise ValidationError(_("The case is closed; reopen it before asking for financial help."))
     _check_amount(data, errors)
     _check_fund(data, access.case.owner_agency_id, year, errors)
     if data.purpose not in Purpose.values:

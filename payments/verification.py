@@ -1,0 +1,91 @@
+"""Do the payments and budgets agree with their journal? The journal is append-only in the
+database; the payment and budget rows are not (they carry the current state). Someone with
+write access to the tables who changes a payment's amount or status, or a budget's committed
+or paid, without going through the services leaves rows that no longer match the journal's
+last word on them. This check recomputes both and names each disagreement; beat runs it daily
+and a failure alerts the auditors (README, "Financial help")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .models import ZERO, Budget, JournalEntry, Payment, Status
+
+
+@dataclass
+class JournalCheck:
+    payments_checked: int = 0
+    budgets_checked: int = 0
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+_MOVES = {
+    JournalEntry.Event.REPAYMENT: "repaid",
+    JournalEntry.Event.WRITE_OFF_APPROVED: "written_off",
+}
+_COMMITTED = {Status.APPROVED, Status.EXPORTED}
+
+
+def _last_words() -> tuple[dict, dict]:
+    """Per payment: its last status and amount and the money moved (from the journal);
+    per budget (fund, year): its last committed and paid."""
+    payments: dict[int, dict] = {}
+    budgets: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    rows = JournalEntry.objects.order_by("id").values_list(
+        "payment_id",
+        "event",
+        "status_after",
+        "amount_after",
+        "moved",
+        "fund_id",
+        "budget_year",
+        "committed_after",
+        "paid_after",
+    )
+    for payment_id, event, status, amount, moved, fund_id, year, committed, paid in rows.iterator(chunk_size=5000):
+        if payment_id is not None:
+            state = payments.setdefault(payment_id, {"repaid": ZERO, "written_off": ZERO})
+            state.update(status=status, amount=amount)
+            if event in _MOVES:
+                state[_MOVES[event]] += moved or ZERO
+        if committed is not None:
+            budgets[(fund_id, year)] = (committed, paid)
+    return payments, budgets
+
+
+def run() -> JournalCheck:
+    result = JournalCheck()
+    journal, budget_words = _last_words()
+    sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    fields = ("id", "status", "amount", "repaid", "written_off", "fund_id", "budget_year")
+    for pk, status, amount, repaid, written_off, fund_id, year in Payment.objects.values_list(*fields).iterator(
+        chunk_size=5000
+    ):
+        result.payments_checked += 1
+        word = journal.get(pk)
+        current = {"status": status, "amount": amount, "repaid": repaid, "written_off": written_off}
+        if word is None:
+            result.findings.append(f"payment {pk}: no journal entry")
+        else:
+            changed = [name for name, value in current.items() if word[name] != value]
+            if changed:
+                result.findings.append(f"payment {pk}: {', '.join(changed)} differ from the journal")
+        if status in _COMMITTED:
+            sums[(fund_id, year)][0] += amount
+        elif status == Status.PAID:
+            sums[(fund_id, year)][1] += amount
+    for budget in Budget.objects.all():
+        result.budgets_checked += 1
+        key = (budget.fund_id, budget.year)
+        expected = tuple(sums.get(key, (ZERO, ZERO)))
+        if (budget.committed, budget.paid) != expected:
+            result.findings.append(f"budget {budget.pk} ({budget}): committed/paid differ from its payments")
+        if budget_words.get(key, (ZERO, ZERO)) != (budget.committed, budget.paid):
+            result.findings.append(f"budget {budget.pk} ({budget}): committed/paid differ from the journal")
+    return result
