@@ -105,6 +105,8 @@ class PaymentRequestForm(forms.Form):
         names = [n for n in cls.base_fields if n not in ("payee", "version")]
         initial = {name: getattr(payment, name) for name in names if hasattr(payment, name)}
         initial.update(payee="person" if payment.payee_is_person else "third", version=payment.version)
+        if payment.payee_is_person:
+            initial["payee_name"] = ""  # the person's name is filled in again on saving
         initial["fund"] = payment.fund_id
         return initial
 

@@ -3,11 +3,78 @@ updates, so concurrent approvals can never overdraw it) and the append-only jour
 
 from __future__ import annotations
 
+import hmac
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import F, Max
+from django.utils import timezone
+
+from audit import keys
 
 from .models import Budget, JournalEntry, Payment
+
+# The fields an entry's MAC covers, in order (with the MAC of the entry before it in its chain).
+SIGNED = (
+    "at",
+    "actor_id",
+    "event",
+    "fund_id",
+    "budget_year",
+    "payment_id",
+    "export_id",
+    "status_before",
+    "status_after",
+    "amount_before",
+    "amount_after",
+    "moved",
+    "committed_after",
+    "paid_after",
+    "note",
+)
+
+
+def _canonical(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"  # 50 and 50.00 are the same money (and the same column value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def entry_message(entry: JournalEntry, previous_mac: str) -> bytes:
+    text = "|".join(_canonical(getattr(entry, name)) for name in SIGNED)
+    return f"{previous_mac}|{text}".encode()
+
+
+def mac_ok(entry: JournalEntry, previous_mac: str) -> bool:
+    key = keys.by_id(entry.key_id)
+    return bool(key and entry.mac) and hmac.compare_digest(keys.mac(key, entry_message(entry, previous_mac)), entry.mac)
+
+
+def sign(entry: JournalEntry, previous_mac: str) -> JournalEntry:
+    """Authenticate the entry in its chain with the current key (kept outside the database)."""
+    entry.key_id, key = keys.current()
+    entry.mac = keys.mac(key, entry_message(entry, previous_mac))
+    return entry
+
+
+def last_macs(payment_ids) -> dict[int, str]:
+    """The MAC of each payment's newest entry (two queries, whatever the number of payments)."""
+    newest = JournalEntry.objects.filter(payment_id__in=list(payment_ids)).values("payment_id").annotate(last=Max("id"))
+    ids = [row["last"] for row in newest]
+    return dict(JournalEntry.objects.filter(pk__in=ids).values_list("payment_id", "mac"))
+
+
+def _previous_mac(payment: Payment | None, fund_id: int, year: int) -> str:
+    if payment is not None:
+        return last_macs([payment.pk]).get(payment.pk, "")
+    entry = (
+        JournalEntry.objects.filter(payment=None, fund_id=fund_id, budget_year=year)
+        .order_by("-id")
+        .values("mac")
+        .first()
+    )
+    return entry["mac"] if entry else ""
 
 
 def budget_of(payment: Payment) -> Budget | None:
@@ -50,7 +117,8 @@ def record(
     """One journal entry for a change of `payment` (already saved). With `budget_moved`, the
     budget's state after the change is recorded beside it."""
     budget = Budget.objects.filter(fund_id=payment.fund_id, year=payment.budget_year).first() if budget_moved else None
-    return JournalEntry.objects.create(
+    entry = JournalEntry(
+        at=timezone.now(),
         actor=actor,
         event=event,
         fund_id=payment.fund_id,
@@ -66,10 +134,14 @@ def record(
         paid_after=budget.paid if budget else None,
         note=note[:300],
     )
+    sign(entry, _previous_mac(payment, payment.fund_id, payment.budget_year))
+    entry.save()
+    return entry
 
 
 def record_allocation(*, actor, budget: Budget, before: Decimal | None) -> JournalEntry:
-    return JournalEntry.objects.create(
+    entry = JournalEntry(
+        at=timezone.now(),
         actor=actor,
         event=JournalEntry.Event.BUDGET_ALLOCATED,
         fund_id=budget.fund_id,
@@ -79,3 +151,6 @@ def record_allocation(*, actor, budget: Budget, before: Decimal | None) -> Journ
         committed_after=budget.committed,
         paid_after=budget.paid,
     )
+    sign(entry, _previous_mac(None, budget.fund_id, budget.year))
+    entry.save()
+    return entry

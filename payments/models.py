@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -273,7 +274,7 @@ class JournalEntry(models.Model):
         WRITE_OFF_APPROVED = "write_off_approved", _("Write-off approved")
         CLAIM_CHANGED = "claim_changed", _("Reimbursement claim changed")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     event = models.CharField(max_length=24, choices=Event.choices)
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
@@ -289,6 +290,11 @@ class JournalEntry(models.Model):
     committed_after = models.DecimalField(null=True, blank=True, **MONEY)
     paid_after = models.DecimalField(null=True, blank=True, **MONEY)
     note = models.CharField(max_length=300, blank=True)
+    # Each payment's entries (and each budget's allocations) form a chain authenticated with a
+    # key kept outside the database (payments.ledger): an entry inserted, or a chain cut short,
+    # by someone who can write the tables is found by payments.verification.
+    key_id = models.CharField(max_length=40, blank=True, editable=False)
+    mac = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("journal entry")

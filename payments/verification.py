@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import ledger
 from .models import ZERO, Budget, JournalEntry, Payment, Status
 
 
@@ -32,36 +33,31 @@ _MOVES = {
 _COMMITTED = {Status.APPROVED, Status.EXPORTED}
 
 
-def _last_words() -> tuple[dict, dict]:
-    """Per payment: its last status and amount and the money moved (from the journal);
-    per budget (fund, year): its last committed and paid."""
+def _last_words(result: JournalCheck) -> tuple[dict, dict]:
+    """Per payment: its last status and amount and the money moved (from the journal); per
+    budget (fund, year): its last committed and paid. On the way, every entry's MAC in its chain
+    (a payment's entries; a budget's allocations) is checked."""
     payments: dict[int, dict] = {}
     budgets: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
-    rows = JournalEntry.objects.order_by("id").values_list(
-        "payment_id",
-        "event",
-        "status_after",
-        "amount_after",
-        "moved",
-        "fund_id",
-        "budget_year",
-        "committed_after",
-        "paid_after",
-    )
-    for payment_id, event, status, amount, moved, fund_id, year, committed, paid in rows.iterator(chunk_size=5000):
-        if payment_id is not None:
-            state = payments.setdefault(payment_id, {"repaid": ZERO, "written_off": ZERO})
-            state.update(status=status, amount=amount)
-            if event in _MOVES:
-                state[_MOVES[event]] += moved or ZERO
-        if committed is not None:
-            budgets[(fund_id, year)] = (committed, paid)
+    chains: dict[object, str] = {}
+    for entry in JournalEntry.objects.order_by("id").iterator(chunk_size=5000):
+        chain = entry.payment_id or ("budget", entry.fund_id, entry.budget_year)
+        if not ledger.mac_ok(entry, chains.get(chain, "")):
+            result.findings.append(f"journal entry {entry.pk}: not authentic (changed, inserted or out of its chain)")
+        chains[chain] = entry.mac
+        if entry.payment_id is not None:
+            state = payments.setdefault(entry.payment_id, {"repaid": ZERO, "written_off": ZERO})
+            state.update(status=entry.status_after, amount=entry.amount_after)
+            if entry.event in _MOVES:
+                state[_MOVES[entry.event]] += entry.moved or ZERO
+        if entry.committed_after is not None:
+            budgets[(entry.fund_id, entry.budget_year)] = (entry.committed_after, entry.paid_after)
     return payments, budgets
 
 
 def run() -> JournalCheck:
     result = JournalCheck()
-    journal, budget_words = _last_words()
+    journal, budget_words = _last_words(result)
     sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     fields = ("id", "status", "amount", "repaid", "written_off", "fund_id", "budget_year")
     for pk, status, amount, repaid, written_off, fund_id, year in Payment.objects.values_list(*fields).iterator(

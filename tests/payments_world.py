@@ -31,6 +31,12 @@ def fund_for(agency, *, allocated="5000.00", limit="1500.00", name="Notfallfonds
     return fund
 
 
+def world_with_fund(world):
+    """The access tests' world (tests.world.build_world) with a fund of the owning agency."""
+    world.fund = fund_for(world.owner)
+    return world
+
+
 def second_clerk(world):
     """A second clerk of the owning agency, so the first can request and the second approve."""
     if "clerk2" not in world.users:

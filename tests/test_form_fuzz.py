@@ -31,6 +31,27 @@ POST_FIELDS = {
     "casework:task_toggle": ["done"],
     "casework:appointment_add": ["starts_at", "place", "category", "with_whom", "note"],
     "casework:appointment_cancel": [],
+    # The payment page's buttons: the correction of a request sent back (the richest form).
+    "payments:act": [
+        "version",
+        "fund",
+        "kind",
+        "purpose",
+        "amount",
+        "justification",
+        "payee",
+        "payee_name",
+        "method",
+        "account_holder",
+        "iban",
+        "remittance",
+        "instalment",
+        "first_instalment_on",
+        "benefit_agency",
+        "benefit_reference",
+    ],
+    "payments:export": ["fund", "format"],
+    "payments:statement": ["statement"],
     "casework:goal_change": ["status", "text", "responsible", "due_on"],
     "casework:goal_step_toggle": ["done"],
     "agencies:role_decide": ["decision", "reason"],
@@ -115,6 +136,9 @@ def demo(django_db_setup, django_db_blocker):
                 "review_id": 1,
                 "notification_id": 1,
                 "membership_id": 1,
+                "payment_id": case.payments.filter(status="returned").first().pk,
+                "action": "korrigieren",
+                "export_id": 1,
             }
             users = {u.username: u for u in User.objects.filter(username__in=ROLES)}
             # A first conversation still running, so every step of it takes input.

@@ -14,7 +14,7 @@ from payments.models import Export, Payment, Status
 
 from .access_matrix import ACTORS, allowed
 from .conftest import confirmed_device, login
-from .payments_world import IBAN_OK, fund_for, request
+from .payments_world import IBAN_OK, request, world_with_fund
 from .world import build_world, open_case
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +39,7 @@ CASES = [(actor, op, allowed(actor, access_op)) for actor in ACTORS for op, acce
 
 @pytest.fixture
 def world(db):
-    world = build_world()
-    world.fund = fund_for(world.owner)
-    return world
+    return world_with_fund(build_world())
 
 
 def client_for(client, world, actor):

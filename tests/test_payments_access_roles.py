@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from payments import services
 from payments.models import JournalEntry, Payment, Status
 
-from .payments_world import fund_for
+from .payments_world import world_with_fund
 from .test_payments_access import (
     PAYEE,
     approved_payment,
@@ -31,9 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
-    world = build_world()
-    world.fund = fund_for(world.owner)
-    return world
+    return world_with_fund(build_world())
 
 
 def test_the_requester_cannot_approve_their_own_request(client, world):

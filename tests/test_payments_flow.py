@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from access.errors import NotFound
-from payments import services
+from payments import services, verification
 from payments.models import Budget, Export, JournalEntry, Status
 
-from .payments_world import fund_for, request, second_clerk
+from .payments_world import request, second_clerk, world_with_fund
 from .world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
-    world = build_world()
-    world.fund = fund_for(world.owner)
-    return world
+    return world_with_fund(build_world())
 
 
 def _budget(world) -> Budget:
@@ -47,6 +45,7 @@ def test_request_approve_export_book(world):
     assert (budget.committed, budget.paid) == (Decimal("0.00"), Decimal("250.00"))
     events = list(JournalEntry.objects.filter(payment=payment).values_list("event", flat=True))
     assert events == ["requested", "approved", "exported", "paid"]
+    assert verification.run().ok
 
 
 def test_the_requester_never_approves(world):
@@ -89,6 +88,7 @@ def test_loan_instalments_and_write_off(world):
     services.loan_write_off_approve(actor=lead, case=world.case, payment=payment)
     payment.refresh_from_db()
     assert payment.outstanding == Decimal("0.00") and payment.written_off == Decimal("250.00")
+    assert verification.run().findings == []
 
 
 def test_cash_voucher_export(world):

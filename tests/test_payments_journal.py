@@ -13,7 +13,7 @@ from payments import services
 from payments.models import Budget, JournalEntry, Payment, Status
 
 from .conftest import confirmed_device, login
-from .payments_world import fund_for, request
+from .payments_world import request, world_with_fund
 from .world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
-    world = build_world()
-    world.fund = fund_for(world.owner)
-    return world
+    return world_with_fund(build_world())
 
 
 @pytest.fixture

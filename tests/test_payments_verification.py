@@ -57,3 +57,20 @@ def test_a_budget_changed_in_the_table_is_named_and_the_auditors_alerted(world):
     assert Notification.objects.filter(
         kind="audit.payment_journal", recipient=world.users["auditor"], channel="in_app"
     ).exists()
+
+
+def test_a_forged_journal_entry_is_not_authentic(world):
+    """Someone with write access raises a payment and inserts a matching journal entry: the
+    rows agree again, but the entry carries no valid MAC (the key is not in the database)."""
+    payment = world.approved
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE payments_payment SET amount = 900 WHERE id = %s", [payment.pk])
+        cursor.execute(
+            "INSERT INTO payments_journalentry (at, actor_id, event, fund_id, budget_year, payment_id, status_before,"
+            " status_after, amount_before, amount_after, note, key_id, mac)"
+            " VALUES (now(), %s, 'corrected', %s, %s, %s, 'approved', 'approved', 40, 900, '', 'k', %s)",
+            [world.users["clerk"].pk, world.fund.pk, payment.budget_year, payment.pk, "0" * 64],
+        )
+    findings = verification.run().findings
+    assert any(f.endswith("not authentic (changed, inserted or out of its chain)") for f in findings), findings
+    assert not any(f.startswith(f"payment {payment.pk}:") for f in findings)  # the rows were made to agree

@@ -14,7 +14,7 @@ from access import events
 from access.decide import require_in
 from access.rules import Action
 
-from .. import sepa, voucher
+from .. import ledger, sepa, voucher
 from ..models import Export, Fund, JournalEntry, Method, Payment, Status
 
 _METHOD = {Export.Format.SEPA: Method.TRANSFER, Export.Format.CASH: Method.CASH}
@@ -55,23 +55,23 @@ def export_create(*, actor, fund: Fund, format: str) -> Export:
         filename=f"{format}-{fund.pk}-{today:%Y%m%d}-{timezone.now():%H%M%S}.{suffix}",
     )
     Payment.objects.filter(pk__in=ids).update(status=Status.EXPORTED, export=export)
-    entries = []
+    entries, previous, now = [], ledger.last_macs(ids), timezone.now()
     for payment in payments:
         payment.status, payment.export = Status.EXPORTED, export
-        entries.append(
-            JournalEntry(
-                actor=actor,
-                event=JournalEntry.Event.EXPORTED,
-                fund_id=fund.pk,
-                budget_year=payment.budget_year,
-                payment=payment,
-                export=export,
-                status_before=Status.APPROVED,
-                status_after=Status.EXPORTED,
-                amount_before=payment.amount,
-                amount_after=payment.amount,
-            )
+        entry = JournalEntry(
+            at=now,
+            actor=actor,
+            event=JournalEntry.Event.EXPORTED,
+            fund_id=fund.pk,
+            budget_year=payment.budget_year,
+            payment=payment,
+            export=export,
+            status_before=Status.APPROVED,
+            status_after=Status.EXPORTED,
+            amount_before=payment.amount,
+            amount_after=payment.amount,
         )
+        entries.append(ledger.sign(entry, previous.get(payment.pk, "")))
     JournalEntry.objects.bulk_create(entries, batch_size=1000)
     _report(actor, payments, right.agency_id)
     return export
