@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from schwifty import BIC
+from schwifty.exceptions import SchwiftyException
 
 from . import ledger, money
 from .models import Budget, Fund, Kind
@@ -35,6 +37,15 @@ class FundForm(forms.ModelForm):
     def clean_debtor_iban(self):
         return money.checked_iban(self.cleaned_data["debtor_iban"]).compact
 
+    def clean_debtor_bic(self):
+        bic = (self.cleaned_data.get("debtor_bic") or "").strip().upper()
+        if bic:
+            try:
+                BIC(bic)
+            except SchwiftyException as error:
+                raise forms.ValidationError(_("This BIC is not valid.")) from error
+        return bic
+
 
 @admin.register(Fund)
 class FundAdmin(admin.ModelAdmin):
@@ -42,6 +53,18 @@ class FundAdmin(admin.ModelAdmin):
     list_display = ["name", "agency", "budget_line", "per_payment_limit", "active"]
     list_filter = ["active", "agency"]
     search_fields = ["name", "budget_line"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A fund stays with its agency: its payments, budgets and exports belong there.
+        return ["agency"] if obj else []
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        paying = [f for f in ("debtor_name", "debtor_iban", "debtor_bic") if f in form.changed_data]
+        if change and paying:
+            changes = "; ".join(f"{f}: {form.initial.get(f)} -> {form.cleaned_data.get(f)}" for f in paying)
+            ledger.record_fund_change(actor=request.user, fund=obj, note=changes)
 
     def has_delete_permission(self, request, obj=None):
         return False  # its payments and journal refer to it; close it instead

@@ -3,6 +3,7 @@ updates, so concurrent approvals can never overdraw it) and the append-only jour
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from decimal import Decimal
 
@@ -30,7 +31,23 @@ SIGNED = (
     "committed_after",
     "paid_after",
     "note",
+    "payee_digest",
 )
+
+
+def payee_digest(payment: Payment) -> str:
+    """Who gets how much from where, as one hash (see JournalEntry.payee_digest)."""
+    parts = [
+        payment.payee_name,
+        payment.account_holder,
+        payment.iban,
+        payment.bic,
+        payment.method,
+        str(payment.fund_id),
+        str(payment.budget_year),
+        f"{payment.amount:.2f}",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _canonical(value) -> str:
@@ -58,11 +75,16 @@ def sign(entry: JournalEntry, previous_mac: str) -> JournalEntry:
     return entry
 
 
-def last_macs(payment_ids) -> dict[int, str]:
-    """The MAC of each payment's newest entry (two queries, whatever the number of payments)."""
+def last_entries(payment_ids) -> dict[int, tuple[str, str]]:
+    """(MAC, payee digest) of each payment's newest entry (two queries, whatever the number)."""
     newest = JournalEntry.objects.filter(payment_id__in=list(payment_ids)).values("payment_id").annotate(last=Max("id"))
     ids = [row["last"] for row in newest]
-    return dict(JournalEntry.objects.filter(pk__in=ids).values_list("payment_id", "mac"))
+    rows = JournalEntry.objects.filter(pk__in=ids).values_list("payment_id", "mac", "payee_digest")
+    return {payment_id: (mac, digest) for payment_id, mac, digest in rows}
+
+
+def last_macs(payment_ids) -> dict[int, str]:
+    return {payment_id: mac for payment_id, (mac, _digest) in last_entries(payment_ids).items()}
 
 
 def _previous_mac(payment: Payment | None, fund_id: int, year: int) -> str:
@@ -133,6 +155,7 @@ def record(
         committed_after=budget.committed if budget else None,
         paid_after=budget.paid if budget else None,
         note=note[:300],
+        payee_digest=payee_digest(payment),
     )
     sign(entry, _previous_mac(payment, payment.fund_id, payment.budget_year))
     entry.save()
@@ -152,5 +175,21 @@ def record_allocation(*, actor, budget: Budget, before: Decimal | None) -> Journ
         paid_after=budget.paid,
     )
     sign(entry, _previous_mac(None, budget.fund_id, budget.year))
+    entry.save()
+    return entry
+
+
+def record_fund_change(*, actor, fund, note: str) -> JournalEntry:
+    """A change of the account the fund pays from, with the values before and after."""
+    year = timezone.localdate().year
+    entry = JournalEntry(
+        at=timezone.now(),
+        actor=actor,
+        event=JournalEntry.Event.FUND_CHANGED,
+        fund_id=fund.pk,
+        budget_year=year,
+        note=note[:300],
+    )
+    sign(entry, _previous_mac(None, fund.pk, year))
     entry.save()
     return entry

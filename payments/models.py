@@ -260,6 +260,7 @@ class JournalEntry(models.Model):
 
     class Event(models.TextChoices):
         BUDGET_ALLOCATED = "budget_allocated", _("Budget allocated")
+        FUND_CHANGED = "fund_changed", _("Paying account changed")
         REQUESTED = "requested", _("Requested")
         CORRECTED = "corrected", _("Corrected")
         RETURNED = "returned", _("Sent back for correction")
@@ -293,8 +294,11 @@ class JournalEntry(models.Model):
     # Each payment's entries (and each budget's allocations) form a chain authenticated with a
     # key kept outside the database (payments.ledger): an entry inserted, or a chain cut short,
     # by someone who can write the tables is found by payments.verification.
-    key_id = models.CharField(max_length=40, blank=True, editable=False)
-    mac = models.CharField(max_length=64, blank=True, editable=False)
+    # The payee, account, method, fund, year and amount the entry speaks of, as one hash: the
+    # export pays only the account that was approved.
+    payee_digest = models.CharField(max_length=64, blank=True, editable=False, default="", db_default="")
+    key_id = models.CharField(max_length=40, blank=True, editable=False, default="", db_default="")
+    mac = models.CharField(max_length=64, blank=True, editable=False, default="", db_default="")
 
     class Meta:
         verbose_name = _("journal entry")

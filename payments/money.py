@@ -41,6 +41,8 @@ def parse_euros(text: str) -> Decimal:
 
 
 def check_amount(amount: Decimal) -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ValidationError(_("Please enter an amount in euros, e.g. 1.234,50."))
     if amount.as_tuple().exponent < -2:
         raise ValidationError(_("An amount has at most two decimal places (cents)."))
     if amount <= 0:
@@ -91,6 +93,12 @@ def checked_iban(value: str) -> IBAN:
     if not iban.in_sepa_zone:
         raise ValidationError(_("This IBAN lies outside the SEPA area; a SEPA transfer is not possible."))
     return iban
+
+
+def in_latin_letters(name: str) -> bool:
+    """Banks and cash desks read names in Latin letters: a name in another script is asked for
+    in its Latin transliteration (as in the passport), not silently emptied."""
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in name or "")
 
 
 def derived_bic(iban: IBAN) -> str:

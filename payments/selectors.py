@@ -113,7 +113,10 @@ def export_get_for(*, user, export_id) -> Export:
     if export is None:
         events.denied(actor=user, action="export", object_type="payment", object_id=export_id)
         raise NotFound("payment", export_id)
-    right = require_in(user, Action.PAYMENT_EXPORT, export.fund.agency_id)
+    right = right_in(user, Action.PAYMENT_EXPORT, export.fund.agency_id)
+    if right is None:
+        events.denied(actor=user, action="export", object_type="payment", object_id=export.pk)
+        raise NotFound("payment", export.pk)
     payments = list(export.payments.values_list("pk", "case_id", "case__person_id"))
     events.report(
         actor=user,

@@ -14,7 +14,7 @@ from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-VOUCHER = re.compile(r"^NH-(\d{4})-(\d{6})$")
+VOUCHER = re.compile(r"^NH-(\d{4})-(\d{6,12})$")
 
 
 @dataclass(frozen=True)
@@ -66,21 +66,29 @@ def parse(content: bytes) -> list[Entry]:
         raise ValidationError(_("This file is not a camt.053 account statement."))
     entries = []
     for number, node in enumerate((n for n in root.iter() if _local(n.tag) == "Ntry"), start=1):
-        try:
-            amount = Decimal(_text(node, "Amt"))
-        except InvalidOperation:
-            continue
+        amount = _amount(_text(node, "Amt"))
         for details in [n for n in node.iter() if _local(n.tag) == "TxDtls"] or [node]:
+            own = _amount(_text(details, "Amt")) if _find(details, "Amt") is not None else amount
+            if own is None:
+                continue  # an entry without a readable amount books nothing
             entries.append(
                 Entry(
                     line=number,
                     end_to_end_id=_text(details, "Refs", "EndToEndId"),
-                    amount=Decimal(_text(details, "Amt") or amount) if _text(details, "Amt") else amount,
+                    amount=own,
                     booked_on=_date(node),
                     reference=_text(node, "AcctSvcrRef") or _text(details, "Refs", "AcctSvcrRef"),
-                    returned=_text(node, "RvslInd") == "true"
-                    or _text(node, "CdtDbtInd") == "CRDT"
-                    or _find(details, "RtrInf") is not None,
+                    # Only the bank's own marks make a return: anyone sending money can quote
+                    # a voucher number, so a plain credit is never taken as a returned transfer.
+                    returned=_text(node, "RvslInd") == "true" or _find(details, "RtrInf") is not None,
                 )
             )
     return entries
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount > 0 else None

@@ -33,13 +33,14 @@ _MOVES = {
 _COMMITTED = {Status.APPROVED, Status.EXPORTED}
 
 
-def _last_words(result: JournalCheck) -> tuple[dict, dict]:
+def _last_words(result: JournalCheck) -> tuple[dict, dict, dict]:
     """Per payment: its last status and amount and the money moved (from the journal); per
     budget (fund, year): its last committed and paid. On the way, every entry's MAC in its chain
     (a payment's entries; a budget's allocations) is checked."""
     payments: dict[int, dict] = {}
     budgets: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
     chains: dict[object, str] = {}
+    allocations: dict[tuple[int, int], Decimal] = {}
     for entry in JournalEntry.objects.order_by("id").iterator(chunk_size=5000):
         chain = entry.payment_id or ("budget", entry.fund_id, entry.budget_year)
         if not ledger.mac_ok(entry, chains.get(chain, "")):
@@ -47,25 +48,37 @@ def _last_words(result: JournalCheck) -> tuple[dict, dict]:
         chains[chain] = entry.mac
         if entry.payment_id is not None:
             state = payments.setdefault(entry.payment_id, {"repaid": ZERO, "written_off": ZERO})
-            state.update(status=entry.status_after, amount=entry.amount_after)
+            state.update(status=entry.status_after, amount=entry.amount_after, payee=entry.payee_digest)
             if entry.event in _MOVES:
                 state[_MOVES[entry.event]] += entry.moved or ZERO
+        if entry.event == JournalEntry.Event.BUDGET_ALLOCATED:
+            allocations[(entry.fund_id, entry.budget_year)] = entry.amount_after
         if entry.committed_after is not None:
             budgets[(entry.fund_id, entry.budget_year)] = (entry.committed_after, entry.paid_after)
-    return payments, budgets
+    return payments, budgets, allocations
 
 
 def run() -> JournalCheck:
     result = JournalCheck()
-    journal, budget_words = _last_words(result)
+    journal, budget_words, allocations = _last_words(result)
     sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    fields = ("id", "status", "amount", "repaid", "written_off", "fund_id", "budget_year")
-    for pk, status, amount, repaid, written_off, fund_id, year in Payment.objects.values_list(*fields).iterator(
-        chunk_size=5000
-    ):
+    for payment in Payment.objects.iterator(chunk_size=5000):
         result.payments_checked += 1
+        pk, status, amount, fund_id, year = (
+            payment.pk,
+            payment.status,
+            payment.amount,
+            payment.fund_id,
+            payment.budget_year,
+        )
         word = journal.get(pk)
-        current = {"status": status, "amount": amount, "repaid": repaid, "written_off": written_off}
+        current = {
+            "status": status,
+            "amount": amount,
+            "repaid": payment.repaid,
+            "written_off": payment.written_off,
+            "payee": ledger.payee_digest(payment),
+        }
         if word is None:
             result.findings.append(f"payment {pk}: no journal entry")
         else:
@@ -84,4 +97,6 @@ def run() -> JournalCheck:
             result.findings.append(f"budget {budget.pk} ({budget}): committed/paid differ from its payments")
         if budget_words.get(key, (ZERO, ZERO)) != (budget.committed, budget.paid):
             result.findings.append(f"budget {budget.pk} ({budget}): committed/paid differ from the journal")
+        if allocations.get(key) != budget.allocated:
+            result.findings.append(f"budget {budget.pk} ({budget}): allocated differs from the journal")
     return result

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from agencies.roles import Role
-from payments import services
+from payments import ledger, services
 from payments.models import Budget, Fund
 
 from .factories import member
@@ -27,7 +27,9 @@ def fund_for(agency, *, allocated="5000.00", limit="1500.00", name="Notfallfonds
         debtor_name="Landeshauptstadt Hannover",
         debtor_iban=IBAN_OK,
     )
-    Budget.objects.create(fund=fund, year=year or timezone.localdate().year, allocated=Decimal(allocated))
+    budget = Budget.objects.create(fund=fund, year=year or timezone.localdate().year, allocated=Decimal(allocated))
+    # As the admin does it: every allocation is journaled (payments.verification checks it).
+    ledger.record_allocation(actor=agency.memberships.first().user, budget=budget, before=None)
     return fund
 
 

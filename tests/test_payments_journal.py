@@ -59,7 +59,7 @@ def test_raw_sql_cannot_change_or_delete_the_journal(journal, sql):
     with pytest.raises(DatabaseError, match="append-only"):
         _raw(sql, [entry.pk])
     assert JournalEntry.objects.filter(pk=entry.pk).values().get() == before
-    assert JournalEntry.objects.count() == len(journal)
+    assert JournalEntry.objects.exclude(payment=None).count() == len(journal)
 
 
 def test_the_orm_cannot_change_or_delete_the_journal(journal):
@@ -74,7 +74,7 @@ def test_the_orm_cannot_change_or_delete_the_journal(journal):
     with pytest.raises(DatabaseError), transaction.atomic():
         JournalEntry.objects.get(pk=entry.pk).delete()
     assert JournalEntry.objects.get(pk=entry.pk).note == ""
-    assert JournalEntry.objects.count() == len(journal)
+    assert JournalEntry.objects.exclude(payment=None).count() == len(journal)
 
 
 def test_raw_sql_cannot_overdraw_a_budget(world, journal):
@@ -141,7 +141,7 @@ def test_the_admin_adds_a_budget_and_journals_it(admin_client, world):
     assert response.status_code == 302, response.content.decode()[:2000]
     budget = Budget.objects.get(fund=world.fund, year=year)
     assert (budget.allocated, budget.committed, budget.paid) == (Decimal("12000.00"), 0, 0)
-    entry = JournalEntry.objects.get(event=JournalEntry.Event.BUDGET_ALLOCATED)
+    entry = JournalEntry.objects.filter(event=JournalEntry.Event.BUDGET_ALLOCATED).latest("id")
     assert (entry.actor, entry.fund_id, entry.budget_year) == (world.users["administrator"], world.fund.pk, year)
     assert (entry.amount_before, entry.amount_after, entry.payment) == (None, Decimal("12000.00"), None)
 
@@ -156,11 +156,11 @@ def test_the_admin_cannot_lower_a_budget_below_what_it_holds(admin_client, world
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["allocated"], errors
     assert Budget.objects.get(pk=budget.pk).allocated == Decimal("5000.00")
-    assert not JournalEntry.objects.filter(event=JournalEntry.Event.BUDGET_ALLOCATED).exists()
+    assert JournalEntry.objects.filter(event=JournalEntry.Event.BUDGET_ALLOCATED).count() == 1  # the first
     # Down to exactly what is committed is fine, and journaled with the amount before.
     response = admin_client.post(url, {"allocated": "300.00"})
     assert response.status_code == 302
-    entry = JournalEntry.objects.get(event=JournalEntry.Event.BUDGET_ALLOCATED)
+    entry = JournalEntry.objects.filter(event=JournalEntry.Event.BUDGET_ALLOCATED).latest("id")
     assert (entry.amount_before, entry.amount_after, entry.committed_after) == (
         Decimal("5000.00"),
         Decimal("300.00"),

@@ -17,11 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def camt(*entries: tuple[str, str, str]) -> bytes:
-    """(end-to-end id, amount, DBIT/CRDT) -> a minimal camt.053.001.02 statement."""
+    """(end-to-end id, amount, DBIT/CRDT/CRDT-RETURN) -> a minimal camt.053.001.02 statement
+    (CRDT-RETURN: money back with the bank's return information)."""
     rows = "".join(
-        f'<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd><Sts>BOOK</Sts>'
+        f'<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>{direction[:4]}</CdtDbtInd><Sts>BOOK</Sts>'
         f"<BookgDt><Dt>2026-01-05</Dt></BookgDt><AcctSvcrRef>BANK-{i}</AcctSvcrRef>"
-        f"<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>"
+        f"<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>"
+        + ("<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>" if direction == "CRDT-RETURN" else "")
+        + "</TxDtls></NtryDtls></Ntry>"
         for i, (e2e, amount, direction) in enumerate(entries)
     )
     return (
@@ -63,8 +66,14 @@ def test_a_statement_books_and_reverses_what_it_names(exported):
     first.refresh_from_db()
     assert first.status == Status.PAID and first.bank_reference == "BANK-0"
     assert Budget.objects.get(fund=exported.fund).paid == Decimal("100.00")
+    # A plain credit quoting the voucher (say, someone paying back) is not a returned transfer.
     report = services.statement_import(
         actor=clerk, agency_id=exported.owner.pk, content=camt((first.voucher_number, "100.00", "CRDT"))
+    )
+    first.refresh_from_db()
+    assert report.reversed == [] and first.status == Status.PAID
+    report = services.statement_import(
+        actor=clerk, agency_id=exported.owner.pk, content=camt((first.voucher_number, "100.00", "CRDT-RETURN"))
     )
     first.refresh_from_db()
     assert report.reversed == [first.voucher_number] and first.status == Status.REVERSED

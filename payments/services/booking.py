@@ -17,7 +17,7 @@ from access.rules import Action
 from cases import timeline
 
 from .. import ledger, money
-from ..models import ClaimState, JournalEntry, Kind, Status, WriteOffState
+from ..models import ClaimState, JournalEntry, Kind, Method, Status, WriteOffState
 from ._common import bump, check_status, check_version, locked, reason_required
 
 
@@ -74,6 +74,8 @@ def payment_reverse(*, actor, case, payment, reason: str = "", version=None):
     reason = reason_required(reason)
     access, payment, agency_id = _booker(actor, case, payment, version)
     check_status(payment, Status.PAID)
+    if payment.method != Method.TRANSFER:
+        raise ValidationError(_("Only a transfer can come back from the bank; cash paid out is not reversed."))
     if payment.repaid or payment.written_off:
         raise ValidationError(_("Instalments were already recorded on this loan; it cannot be reversed."))
     ledger.reverse(ledger.budget_of(payment).pk, payment.amount)

@@ -40,7 +40,7 @@ def _decided(payment, actor, status: str, reason: str = "") -> str:
     payment.decided_by = actor
     payment.decided_at = timezone.now()
     payment.decision_reason = reason
-    bump(payment, "status", "decided_by", "decided_at", "decision_reason")
+    bump(payment, "status", "decided_by", "decided_at", "decision_reason", "budget_year")
     return before
 
 
@@ -52,6 +52,11 @@ def payment_approve(*, actor, case, payment, version=None):
             actor=actor, action="change", object_type="payment", object_id=payment.pk, case_id=payment.case_id
         )
         raise ValidationError(_("Payments of this amount are approved by a team lead."))
+    # The money is committed in the year it is approved (a December request approved in
+    # January is January's), and the fund must still be the case owner's.
+    payment.budget_year = timezone.localdate().year
+    if payment.fund.agency_id != access.case.owner_agency_id:
+        raise ValidationError(_("This fund no longer belongs to the agency of the case."))
     before = _decided(payment, actor, Status.APPROVED)
     timeline.record(
         case=payment.case_id,

@@ -5,6 +5,8 @@ same time waits for the locks and then finds nothing left to take."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +38,8 @@ def export_create(*, actor, fund: Fund, format: str) -> Export:
     payments = list(
         Payment.objects.filter(pk__in=ids).select_related("case", "requested_by", "decided_by").order_by("id")
     )
+    journal = ledger.last_entries(ids)
+    _as_approved(payments, journal)
     today = timezone.localdate()
     if format == Export.Format.SEPA:
         content, message_id = sepa.build(fund, payments, execution_date=today)
@@ -55,7 +59,8 @@ def export_create(*, actor, fund: Fund, format: str) -> Export:
         filename=f"{format}-{fund.pk}-{today:%Y%m%d}-{timezone.now():%H%M%S}.{suffix}",
     )
     Payment.objects.filter(pk__in=ids).update(status=Status.EXPORTED, export=export)
-    entries, previous, now = [], ledger.last_macs(ids), timezone.now()
+    entries, now = [], timezone.now()
+    digest = hashlib.sha256(content).hexdigest()
     for payment in payments:
         payment.status, payment.export = Status.EXPORTED, export
         entry = JournalEntry(
@@ -70,11 +75,30 @@ def export_create(*, actor, fund: Fund, format: str) -> Export:
             status_after=Status.EXPORTED,
             amount_before=payment.amount,
             amount_after=payment.amount,
+            note=f"sha256:{digest}",
+            payee_digest=journal[payment.pk][1],
         )
-        entries.append(ledger.sign(entry, previous.get(payment.pk, "")))
+        entries.append(ledger.sign(entry, journal[payment.pk][0]))
     JournalEntry.objects.bulk_create(entries, batch_size=1000)
     _report(actor, payments, right.agency_id)
     return export
+
+
+def _as_approved(payments, journal) -> None:
+    """Each payment exactly as it was approved (payee, account, amount, fund, year), or no file:
+    a row changed in the table since the journal's last word is refused by name."""
+    changed = [p.voucher_number for p in payments if journal.get(p.pk, ("", ""))[1] != ledger.payee_digest(p)]
+    if changed:
+        raise ValidationError(
+            _("Not exported: %(vouchers)s changed since approval (payee, account or amount). Tell the auditors.")
+            % {"vouchers": ", ".join(changed[:10])}
+        )
+
+
+def file_is_as_exported(export: Export) -> bool:
+    """The stored file is the one the export journaled (its SHA-256 is in the signed entries)."""
+    note = JournalEntry.objects.filter(export=export, event=JournalEntry.Event.EXPORTED).values_list("note", flat=True)
+    return note.first() == f"sha256:{hashlib.sha256(bytes(export.content)).hexdigest()}"
 
 
 def _report(actor, payments, agency_id: int) -> None:

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from access import events
 from access.case_access import access_for
 from access.rules import Action
 from cases import timeline
@@ -20,6 +22,11 @@ from cases.models import Case
 from .. import ledger, money, notices
 from ..models import Budget, ClaimState, Fund, JournalEntry, Kind, Method, Payment, Purpose, Status
 from ._common import bump, check_status, check_version, locked
+
+_LATIN = _lazy(
+    "Please write the name in Latin letters, as in the passport or on the bank account (banks and the cash "
+    "desk cannot read other scripts)."
+)
 
 
 @dataclass
@@ -55,7 +62,7 @@ def _check_fund(data: RequestData, agency_id: int, year: int, errors: dict) -> B
     if budget is None:
         errors["fund"] = _("This fund has no budget for %(year)s yet.") % {"year": year}
         return None
-    amount = data.amount
+    amount = None if "amount" in errors else data.amount  # compare only a real amount (not NaN)
     if amount is not None and amount > fund.per_payment_limit:
         errors["amount"] = _("Above this fund's limit per payment of %(limit)s.") % {
             "limit": money.euros(fund.per_payment_limit)
@@ -82,6 +89,8 @@ def _check_payee(data: RequestData, person_name: str, errors: dict) -> dict:
     payee = person_name if data.payee_is_person else data.payee_name.strip()
     if not payee:
         errors["payee_name"] = _("Please name the payee, e.g. the landlord or the energy supplier.")
+    elif not money.in_latin_letters(payee):
+        errors["payee_name" if not data.payee_is_person else "payee"] = _LATIN
     values["payee_name"] = payee[:70]
     if data.method not in Method.values:
         errors["method"] = _("Please choose how the money is paid.")
@@ -90,6 +99,8 @@ def _check_payee(data: RequestData, person_name: str, errors: dict) -> dict:
         holder = data.account_holder.strip() or payee
         if not holder:
             errors["account_holder"] = _("Please enter the account holder.")
+        elif not money.in_latin_letters(holder):
+            errors["account_holder"] = _LATIN
         try:
             iban = money.checked_iban(data.iban)
             values.update(iban=iban.compact, bic=money.derived_bic(iban))
@@ -105,8 +116,10 @@ def _check_kind(data: RequestData, errors: dict) -> dict:
     if data.kind not in Kind.values:
         errors["kind"] = _("Please choose the kind of help.")
     if data.kind == Kind.LOAN:
-        if data.instalment is None or data.instalment <= 0:
+        if data.instalment is None or not data.instalment.is_finite() or data.instalment <= 0:
             errors["instalment"] = _("A loan needs a monthly instalment.")
+        elif data.instalment.as_tuple().exponent < -2:
+            errors["instalment"] = _("An amount has at most two decimal places (cents).")
         elif data.amount is not None and data.instalment > data.amount:
             errors["instalment"] = _("The instalment cannot be more than the loan.")
         if data.first_instalment_on is None or data.first_instalment_on <= timezone.localdate():
@@ -149,6 +162,10 @@ def validated(data: RequestData, *, access) -> tuple[dict, int]:
     return values, year
 
 
+def _denied(actor, payment) -> None:
+    events.denied(actor=actor, action="change", object_type="payment", object_id=payment.pk, case_id=payment.case_id)
+
+
 @transaction.atomic
 def payment_request(*, actor, case, **fields) -> Payment:
     access = access_for(actor, case)
@@ -181,13 +198,14 @@ def payment_correct(*, actor, case, payment, version=None, **fields) -> Payment:
     check_version(payment, version)
     check_status(payment, Status.REQUESTED, Status.RETURNED)
     if payment.requested_by_id != actor.pk:
+        _denied(actor, payment)
         raise ValidationError(_("Only the person who asked for this payment can correct it."))
-    values, _year = validated(RequestData(**fields), access=access)
+    values, year = validated(RequestData(**fields), access=access)
     before_status, before_amount = payment.status, payment.amount
     for name, value in values.items():
         setattr(payment, name, value)
-    payment.status = Status.REQUESTED
-    bump(payment, *values, "status")
+    payment.status, payment.budget_year = Status.REQUESTED, year  # checked against this year's budget
+    bump(payment, *values, "status", "budget_year")
     ledger.record(
         actor=actor,
         event=JournalEntry.Event.CORRECTED,
@@ -208,6 +226,7 @@ def payment_withdraw(*, actor, case, payment, version=None) -> Payment:
     check_version(payment, version)
     check_status(payment, Status.REQUESTED, Status.RETURNED)
     if payment.requested_by_id != actor.pk:
+        _denied(actor, payment)
         raise ValidationError(_("Only the person who asked for this payment can withdraw it."))
     before = payment.status
     payment.status = Status.WITHDRAWN

@@ -40,8 +40,12 @@ def _book(actor, payment: Payment, entry: statement.Entry, report: StatementRepo
             actor=actor, case=payment.case, payment=payment, paid_on=booked_on, bank_reference=entry.reference
         )
         report.booked.append(number)
-    else:
+    elif entry.returned:
+        report.skipped.append((entry.line, number, _("a return of a payment that was not booked as paid")))
+    elif payment.status == Status.PAID:
         report.skipped.append((entry.line, number, _("already booked")))
+    else:
+        report.skipped.append((entry.line, number, _("the payment was not exported")))
 
 
 @transaction.atomic
@@ -64,4 +68,5 @@ def statement_import(*, actor, agency_id: int, content: bytes) -> StatementRepor
             report.skipped.append((entry.line, entry.end_to_end_id or "–", _("no payment of this desk")))
             continue
         _book(actor, payment, entry, report)
+        payment.refresh_from_db(fields=["status", "version"])  # the same voucher may come twice
     return report

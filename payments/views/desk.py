@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from access.decide import agency_for, refuse
 from access.rules import Action
 from access.web import requires
+from audit.alerts import alert
 
 from .. import chart, selectors, services
 from ..forms import ExportForm, YearForm
 from ..models import Fund
+from ..services.exports import file_is_as_exported
 
 STATEMENT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -84,6 +86,12 @@ def export(request):
 @requires(Action.PAYMENT_EXPORT)
 def download(request, export_id: int):
     export = selectors.export_get_for(user=request.user, export_id=export_id)
+    if not file_is_as_exported(export):
+        alert("audit.payment_journal", _("An export file was changed after the export"), reference=export.filename)
+        messages.error(
+            request, _("This file was changed after the export and is not handed out. The auditors are told.")
+        )
+        return redirect("payments:queue")
     response = HttpResponse(bytes(export.content), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
