@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from access import events
 from access.case_access import access_for
@@ -23,7 +23,7 @@ from .. import ledger, money, notices
 from ..models import Budget, ClaimState, Fund, JournalEntry, Kind, Method, Payment, Purpose, Status
 from ._common import bump, check_status, check_version, locked
 
-_LATIN = _lazy(
+_LATIN = gettext_lazy(
     "Please write the name in Latin letters, as in the passport or on the bank account (banks and the cash "
     "desk cannot read other scripts)."
 )
