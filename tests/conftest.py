@@ -150,3 +150,27 @@ def celery_worker(transactional_db):
         celery_app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10
     ) as worker:
         yield worker
+
+
+def world_for_the_module(django_db_blocker, build):
+    """A world built once per module: each test runs in a savepoint inside it (the `db` fixture)
+    and is rolled back, and the world itself at the module's end. Use with `yield from`."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def payments_module_world(django_db_setup, django_db_blocker):
+    """The access tests' world with a fund of the owning agency, once per module."""
+    from .payments_world import world_with_fund
+    from .world import build_world
+
+    yield from world_for_the_module(django_db_blocker, lambda: world_with_fund(build_world()))

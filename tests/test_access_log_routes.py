@@ -17,7 +17,7 @@ from cases import grants
 from casework.services import document_add, intake_begin, task_add
 from payments.services import export_create, payment_approve
 
-from .conftest import confirmed_device, login
+from .conftest import confirmed_device, login, world_for_the_module
 from .payments_world import fund_for
 from .payments_world import request as request_payment
 from .world import build_world
@@ -141,8 +141,17 @@ def test_every_route_of_every_url_module_is_classified():
     assert not set(ROUTES) - set(_project_routes()), "ROUTES names routes that no longer exist"
 
 
+@pytest.fixture(scope="module")
+def _routes_world(django_db_setup, django_db_blocker):
+    yield from world_for_the_module(django_db_blocker, _build)
+
+
 @pytest.fixture
-def world(db):
+def world(db, _routes_world):
+    return _routes_world
+
+
+def _build():
     world = build_world()
     sw = world.users["social_worker"]
     access = case_access(user=sw, case_id=world.case.pk, report=False)

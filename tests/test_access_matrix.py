@@ -4,7 +4,7 @@ views. "Not found" and "not allowed" look the same: 404."""
 import pytest
 
 from .access_matrix import ACTORS, allowed
-from .conftest import confirmed_device, login
+from .conftest import confirmed_device, login, world_for_the_module
 from .world import NOTE_TEXTS, build_world
 
 pytestmark = pytest.mark.django_db
@@ -120,9 +120,14 @@ def test_workspace_permission_matrix(client, workspace_world, actor, operation, 
     assert _workspace_outcome(client, workspace_world, actor, operation) is allowed
 
 
+@pytest.fixture(scope="module")
+def _matrix_world(django_db_setup, django_db_blocker):
+    yield from world_for_the_module(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, _matrix_world):
+    return _matrix_world
 
 
 def _client_for(client, world, actor):

@@ -234,7 +234,7 @@ def test_no_form_answers_a_server_error(demo, role, key):
     client = _client(demo, role)
     form = _form(client, name, url)
 
-    @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(field=st.sampled_from(sorted(form)), odd=odd_text, everything_odd=st.booleans())
     def post(field, odd, everything_odd):
         data = {f: (odd if everything_odd else values) for f, values in form.items()}

@@ -14,8 +14,8 @@ from payments.models import Export, Payment, Status
 
 from .access_matrix import ACTORS, allowed
 from .conftest import confirmed_device, login
-from .payments_world import IBAN_OK, request, world_with_fund
-from .world import build_world, open_case
+from .payments_world import IBAN_OK, request
+from .world import open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ CASES = [(actor, op, allowed(actor, access_op)) for actor in ACTORS for op, acce
 
 
 @pytest.fixture
-def world(db):
-    return world_with_fund(build_world())
+def world(db, payments_module_world):
+    return payments_module_world
 
 
 def client_for(client, world, actor):

@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from payments import services
 from payments.models import JournalEntry, Payment, Status
 
-from .payments_world import world_with_fund
 from .test_payments_access import (
     PAYEE,
     approved_payment,
@@ -24,14 +23,13 @@ from .test_payments_access import (
     request_form_data,
     tab_url,
 )
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(db):
-    return world_with_fund(build_world())
+def world(db, payments_module_world):
+    return payments_module_world
 
 
 def test_the_requester_cannot_approve_their_own_request(client, world):
