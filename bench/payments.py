@@ -109,6 +109,33 @@ def _approver(env: dict, username: str, case_id: int, share: list[int], barrier,
     results.put(outcome)
 
 
+def journal_as_approved(ids: list[int], actor) -> None:
+    """Signed approval entries for bulk-written payments, as payment_approve writes them (the
+    export refuses a payment whose journal does not name its payee and amount)."""
+    from django.utils import timezone
+
+    from payments import ledger
+    from payments.models import JournalEntry, Payment
+
+    entries = []
+    for payment in Payment.objects.filter(pk__in=ids):
+        entry = JournalEntry(
+            at=timezone.now(),
+            actor=actor,
+            event=JournalEntry.Event.APPROVED,
+            fund_id=payment.fund_id,
+            budget_year=payment.budget_year,
+            payment=payment,
+            status_before="requested",
+            status_after="approved",
+            amount_before=payment.amount,
+            amount_after=payment.amount,
+            payee_digest=ledger.payee_digest(payment),
+        )
+        entries.append(ledger.sign(entry, ""))
+    JournalEntry.objects.bulk_create(entries, batch_size=1000)
+
+
 def race(env: dict, clerks, case, ids: list[int]) -> dict:
     """Each approver (a process) approves its share of `ids` at once; decisions per second over the race."""
     context = multiprocessing.get_context("spawn")
@@ -184,7 +211,7 @@ def main() -> None:
 
     Payment.objects.filter(status="approved").update(status="rejected")  # only the bulk rows below export
     Budget.objects.filter(pk=budget.pk).update(committed=0, allocated=amount * args.export)
-    bulk_requests(worker, case, fund, args.export, status="approved")
+    journal_as_approved(bulk_requests(worker, case, fund, args.export, status="approved"), clerks[1])
     Budget.objects.filter(pk=budget.pk).update(committed=amount * args.export)
     timed = export(clerks[0], fund)
     Payment.objects.filter(export__isnull=False).update(status="approved", export=None)
