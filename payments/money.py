@@ -107,7 +107,7 @@ def derived_bic(iban: IBAN) -> str:
 
 
 # The SEPA basic Latin character set (EPC guidance): letters, digits and / - ? : ( ) . , ' + space.
-_SEPA_ALLOWED = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
+OUTSIDE_SEPA_SET = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
@@ -117,6 +117,6 @@ def sepa_text(text: str, limit: int) -> str:
     text = (text or "").translate(_GERMAN_LETTERS)
     # Accents go (é -> e); anything else outside the set becomes a space below.
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _SEPA_ALLOWED.sub(" ", text)
+    text = OUTSIDE_SEPA_SET.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:limit].rstrip()

@@ -23,7 +23,6 @@ from sepaxml import SepaTransfer
 from . import money
 from .models import Fund, Payment
 
-_ALLOWED = money._SEPA_ALLOWED
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
@@ -95,7 +94,7 @@ def check(content: bytes, payments: Sequence[Payment]) -> None:
         if tag == "IBAN":
             money.checked_iban(text)
         limit = _TEXT_LIMITS.get(tag)
-        if limit and (len(text) > limit or _ALLOWED.search(text)):
+        if limit and (len(text) > limit or money.OUTSIDE_SEPA_SET.search(text)):
             raise ValidationError(_("The SEPA file contains text a bank would refuse."))
 
 
