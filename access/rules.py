@@ -45,6 +45,15 @@ class Action(StrEnum):
     GRANTS_APPROVE_QUEUE = "grants.approve_queue"
     PAYMENT_QUEUE = "payment.queue"
     PAYMENT_EXPORT = "payment.export"
+    DIRECTORY_VIEW = "directory.view"
+    OFFER_EDIT = "offer.edit"
+    DIRECTORY_ADMINISTER = "directory.administer"
+    DIRECTORY_EXCHANGE = "directory.exchange"
+    INVENTORY_VIEW = "inventory.view"
+    REFERRAL_INBOX = "referral.inbox"
+    REFERRAL_ANSWER = "referral.answer"
+    REFERRAL_OUTGOING = "referral.outgoing"
+    WEBHOOKS_MANAGE = "webhooks.manage"
     # On a case.
     CASE_VIEW = "case.view"
     CASE_CHANGE = "case.change"
@@ -76,6 +85,8 @@ class Action(StrEnum):
     PAYMENT_APPROVE_LARGE = "payment.approve_large"
     PAYMENT_BOOK = "payment.book"
     WRITE_OFF_APPROVE = "payment.write_off_approve"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_CREATE = "referral.create"
     # On a person.
     PERSON_CHANGE = "person.change"
     CONSENT_MANAGE = "consent.manage"
@@ -225,6 +236,22 @@ RULES: dict[Action, Rule] = {
     Action.WRITE_OFF_APPROVE: _owner(
         "payments.approve_write_off", scope=_FINANCE, verb="change", object_type="payment"
     ),
+    # The help-offer directory is readable by all staff. A provider's own editors change its
+    # offers (right_in the provider's agency); the city's administrators change every offer.
+    Action.DIRECTORY_VIEW: _r(On.AGENCY, "referrals.view_offer", object_type="offer"),
+    Action.OFFER_EDIT: _r(On.AGENCY, "referrals.change_offer", verb="change", object_type="offer"),
+    Action.DIRECTORY_ADMINISTER: _r(On.AGENCY, "referrals.change_any_offer", verb="change", object_type="offer"),
+    Action.DIRECTORY_EXCHANGE: _r(On.AGENCY, "referrals.exchange_offers", verb="export", object_type="offer"),
+    Action.INVENTORY_VIEW: _r(On.AGENCY, "referrals.view_inventory", object_type="inventory"),
+    # Referrals: the case's owner refers and follows its referrals; the receiving agency answers
+    # in its inbox (right_in the receiving agency) and sees the case only through the grant an
+    # acceptance opens.
+    Action.REFERRAL_INBOX: _r(On.AGENCY, "referrals.answer_referral", verb="list", object_type="referral"),
+    Action.REFERRAL_ANSWER: _r(On.AGENCY, "referrals.answer_referral", verb="change", object_type="referral"),
+    Action.REFERRAL_OUTGOING: _r(On.AGENCY, "referrals.view_referral", verb="list", object_type="referral"),
+    Action.REFERRAL_VIEW: _owner("referrals.view_referral", object_type="referral"),
+    Action.REFERRAL_CREATE: _owner("referrals.add_referral", verb="create", object_type="referral"),
+    Action.WEBHOOKS_MANAGE: _r(On.AGENCY, "notifications.change_webhookendpoint", verb="change", object_type="webhook"),
     Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
     Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
     Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),

@@ -63,6 +63,9 @@ _URL_OBJECTS = {
     "entry_id": "access_log",
     "review_id": "review",
     "notification_id": "notification",
+    "endpoint_id": "webhook",
+    "referral_id": "referral",
+    "offer_id": "offer",
 }
 
 

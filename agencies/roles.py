@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     PARTNER_STAFF = "partner_staff", _("Partner staff")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
     SERVICE_ACCOUNT = "service_account", _("Service account")
 
 
@@ -55,6 +56,8 @@ _REFERENCE_DATA = {
         ("cases", "consenttext"),
         ("payments", "fund"),
         ("payments", "budget"),
+        ("referrals", "provider"),
+        ("referrals", "offer"),
     ]
     for verb in ("view", "add", "change")
 } | {"agencies.delete_orgunit", "agencies.delete_location", "agencies.delete_membership"}
@@ -65,11 +68,25 @@ _PAYMENT_REQUEST = {"payments.view_payment", "payments.add_payment"}
 _PAYMENT_DESK = _PAYMENT_REQUEST | {"payments.approve_payment", "payments.book_payment"}
 _PAYMENT_LEAD = _PAYMENT_DESK | {"payments.approve_large_payment", "payments.approve_write_off"}
 
+# The help-offer directory is for everyone's eyes; referring and answering is case work.
+_DIRECTORY_READ = {"referrals.view_offer"}
+_REFERRAL_WORK = _DIRECTORY_READ | {
+    "referrals.view_referral",
+    "referrals.add_referral",
+    "referrals.answer_referral",
+}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.SOCIAL_WORKER: _CASE_WORK | _PAYMENT_REQUEST,
+    Role.SOCIAL_WORKER: _CASE_WORK | _PAYMENT_REQUEST | _REFERRAL_WORK,
     Role.TEAM_LEAD: _CASE_WORK
     | _PAYMENT_LEAD
-    | {"cases.decide_access_requests", "cases.approve_grants", "agencies.confirm_case_role"},
+    | _REFERRAL_WORK
+    | {
+        "cases.decide_access_requests",
+        "cases.approve_grants",
+        "agencies.confirm_case_role",
+        "referrals.view_inventory",
+    },
     # Clerks pay and look things up: general and financial notes, no sensitive categories.
     Role.CLERK: {
         "cases.view_case",
@@ -80,12 +97,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "casework.add_task",
         "casework.add_document",
     }
-    | _PAYMENT_DESK,
+    | _PAYMENT_DESK
+    | _DIRECTORY_READ,
     # Partner staff work on their own agency's cases and, within the grant's scope, on shared ones;
     # they read payments where a finance grant allows it, never change them.
-    Role.PARTNER_STAFF: _CASE_WORK | {"payments.view_payment"},
+    Role.PARTNER_STAFF: _CASE_WORK | _REFERRAL_WORK | {"payments.view_payment"},
     # Auditors and administrators read no case content by default.
-    Role.AUDITOR: {"audit.view_accesslogentry"},
+    Role.AUDITOR: {"audit.view_accesslogentry"} | _DIRECTORY_READ,
     Role.ADMINISTRATOR: _REFERENCE_DATA
     | {
         "accounts.view_user",
@@ -93,7 +111,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.change_user",
         "notifications.view_notification",
         "agencies.confirm_privileged_role",
+        "referrals.change_any_offer",
+        "referrals.delete_offer",
+        "referrals.exchange_offers",
+        "referrals.view_inventory",
+        "notifications.view_webhookendpoint",
+        "notifications.add_webhookendpoint",
+        "notifications.change_webhookendpoint",
     },
+    # A provider's own editors keep its offers current (their agency's offers only).
+    Role.DIRECTORY_EDITOR: {"referrals.view_offer", "referrals.add_offer", "referrals.change_offer"},
     Role.SERVICE_ACCOUNT: set(),
 }
 

@@ -25,6 +25,10 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("address"), max_length=500)
     # The signing secret ("whsec_" + base64). Kept readable: signing needs it; shown once.
     secret = models.CharField(max_length=200, editable=False)
+    # After a rotation the old secret still signs, beside the new one, until this moment, so
+    # the partner can switch without losing an event (Standard Webhooks: several signatures).
+    previous_secret = models.CharField(max_length=200, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
     events = models.JSONField(_("events"), default=list, blank=True, help_text=_("Empty: every event."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -103,18 +103,28 @@ def notify_partner_systems(*, agency, event: str, data: dict) -> list[Notificati
     ids and references only — the partner fetches details through the API, with its grants."""
     now = timezone.now()
     rows = [
-        Notification(
-            endpoint=endpoint,
-            channel=Channel.WEBHOOK,
-            kind=event,
-            subject=event,
-            payload={"type": event, "data": data},
-            next_attempt_at=now,
-        )
+        _webhook_row(endpoint, event, data, now)
         for endpoint in WebhookEndpoint.objects.filter(agency=agency, is_active=True)
         if endpoint.wants(event)
     ]
     return _write(rows)
+
+
+def notify_endpoint(*, endpoint: WebhookEndpoint, event: str, data: dict) -> Notification:
+    """One webhook to this endpoint whatever it subscribed to (the test event of its page)."""
+    (row,) = _write([_webhook_row(endpoint, event, data, timezone.now())])
+    return row
+
+
+def _webhook_row(endpoint: WebhookEndpoint, event: str, data: dict, now) -> Notification:
+    return Notification(
+        endpoint=endpoint,
+        channel=Channel.WEBHOOK,
+        kind=event,
+        subject=event,
+        payload={"type": event, "data": data},
+        next_attempt_at=now,
+    )
 
 
 def enqueue_delivery(notification_ids: Sequence[int]) -> int:

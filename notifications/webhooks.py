@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
@@ -34,15 +35,18 @@ def new_secret() -> str:
 def check_url(url: str) -> None:
     """https only in production, and no loopback, private or link-local addresses unless
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES is set (a test receiver, an intranet partner)."""
-    parts = urlsplit(url)
     allowed_schemes = {"https"} if settings.NOTLAGEN_MODE == "production" else {"https", "http"}
-    if parts.scheme not in allowed_schemes or not parts.hostname:
-        raise ValidationError({"url": _("Please enter an https:// address of the partner system.")})
+    try:
+        URLValidator(schemes=sorted(allowed_schemes))(url)
+        parts = urlsplit(url)
+        port = parts.port
+    except (ValidationError, ValueError):  # not a URL, a malformed IPv6 literal, a port out of range
+        raise ValidationError({"url": _("Please enter an https:// address of the partner system.")}) from None
     if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443)}
+    except (OSError, UnicodeError):
         raise ValidationError({"url": _("This address cannot be resolved.")}) from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
@@ -50,19 +54,51 @@ def check_url(url: str) -> None:
             raise ValidationError({"url": _("Addresses inside the local network are not allowed.")})
 
 
+def message_id(notification) -> str:
+    """The webhook-id: the row's idempotency key, the same on every attempt."""
+    return f"msg_{notification.idempotency_key.hex}"
+
+
+def signing_secrets(endpoint, at) -> list[str]:
+    """The current secret and, during the overlap after a rotation, the previous one."""
+    secrets_now = [endpoint.secret]
+    if endpoint.previous_secret and endpoint.previous_secret_until and endpoint.previous_secret_until > at:
+        secrets_now.append(endpoint.previous_secret)
+    return secrets_now
+
+
+def signature(endpoint, msg_id: str, sent_at, body: str) -> str:
+    """The webhook-signature header: one "v1,<base64>" per valid secret, space-separated, so
+    a receiver that knows either secret verifies (Standard Webhooks allows several)."""
+    return " ".join(Webhook(secret).sign(msg_id, sent_at, body) for secret in signing_secrets(endpoint, sent_at))
+
+
 def signed_request(notification) -> urllib.request.Request:
+    """Signed at the moment of sending: a retry carries a fresh timestamp (inside the receiver's
+    replay window) and the same webhook-id."""
     endpoint = notification.endpoint
     sent_at = timezone.now()
     body = json.dumps({**notification.payload, "timestamp": sent_at.isoformat()}, separators=(",", ":"))
-    message_id = f"msg_{notification.idempotency_key.hex}"
+    msg_id = message_id(notification)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Notlagen-Webhooks/1",
-        "webhook-id": message_id,
+        "webhook-id": msg_id,
         "webhook-timestamp": str(int(sent_at.timestamp())),
-        "webhook-signature": Webhook(endpoint.secret).sign(message_id, sent_at, body),
+        "webhook-signature": signature(endpoint, msg_id, sent_at, body),
     }
     return urllib.request.Request(endpoint.url, data=body.encode(), headers=headers, method="POST")  # noqa: S310
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: its target was never checked against the address rules (a
+    partner could point it inside the network). It fails the attempt like any error status."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def deliver_webhook(notification) -> None:
@@ -74,9 +110,7 @@ def deliver_webhook(notification) -> None:
     except ValidationError as error:
         raise PermanentDeliveryError(" ".join(error.messages)) from None
     try:
-        with urllib.request.urlopen(  # noqa: S310 - the scheme is checked above
-            signed_request(notification), timeout=settings.WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
+        with _opener.open(signed_request(notification), timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read(1024)
     except urllib.error.HTTPError as error:
         if error.code in _GONE:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("casework.urls")),
     path("", include("payments.urls")),
+    path("", include("referrals.urls")),
     path("", include("agencies.urls")),
     path("revision/", include("audit.urls")),
     path("verwaltung/", admin.site.urls),

@@ -4,8 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 eval "$(python scripts/ensure_services.py)"
+# Pages are rendered with the manifest storage: collect the static files first.
+NOTLAGEN_MODE=development python manage.py collectstatic --noinput -v0
 python -m bench.notification_latency
 python -m bench.visible_cases "$@"
 python -m bench.access_log
 python -m bench.case_workspace
 python -m bench.payments
+python -m bench.referrals

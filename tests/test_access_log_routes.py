@@ -15,7 +15,10 @@ from access.case_access import case_access
 from audit.models import AccessLogEntry
 from cases import grants
 from casework.services import document_add, intake_begin, task_add
+from notifications.services import webhook_endpoint_create
 from payments.services import export_create, payment_approve
+from referrals.models import Offer, Provider
+from referrals.services import referral_save
 
 from .conftest import confirmed_device, login, world_for_the_module
 from .payments_world import fund_for
@@ -56,6 +59,13 @@ ROUTES: dict[str, Route] = {
     "notifications:send_test": Route(allowed=None, refused=None, personal=False, method="post"),
     "notifications:dead_letters": Route(allowed="administrator", refused="social_worker", personal=False),
     "notifications:retry": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "notifications:webhooks": Route(allowed="administrator", refused="social_worker", personal=False),
+    "notifications:webhook_create": Route(allowed="administrator", refused="social_worker", personal=False),
+    "notifications:webhook_detail": Route(allowed="administrator", refused="social_worker", personal=False),
+    "notifications:webhook_rotate": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "notifications:webhook_set_active": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "notifications:webhook_test": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "notifications:webhook_resend": Route(allowed=None, refused="social_worker", personal=False, method="post"),
     "cases:list": Route(allowed="social_worker", refused="auditor"),
     "cases:create": Route(allowed="social_worker", refused="clerk", personal=False),
     "cases:detail": CASE_PAGE,
@@ -103,6 +113,28 @@ ROUTES: dict[str, Route] = {
     "payments:export": Route(allowed=None, refused="social_worker", method="post"),
     "payments:download": Route(allowed="clerk", refused="social_worker"),
     "payments:statement": Route(allowed=None, refused="social_worker", method="post"),
+    # The help-offer directory holds no personal data of clients; all staff read it.
+    "referrals:directory": OPEN,
+    "referrals:directory_print": OPEN,
+    "referrals:directory_pdf": OPEN,
+    "referrals:offer": OPEN,
+    "referrals:offer_create": Route(allowed="administrator", refused="social_worker", personal=False),
+    "referrals:offer_edit": Route(allowed="administrator", refused="social_worker", personal=False),
+    "referrals:offer_deactivate": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "referrals:exchange": Route(allowed="administrator", refused="social_worker", personal=False),
+    "referrals:export_json": Route(allowed="administrator", refused="social_worker", personal=False),
+    "referrals:export_csv": Route(allowed="administrator", refused="social_worker", personal=False),
+    "referrals:inventory": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "referrals:inventory_pdf": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "referrals:inventory_csv": Route(allowed="team_lead", refused="social_worker", personal=False),
+    # Referrals name a case and its person: every page that shows one is logged.
+    "referrals:case": CASE_PAGE,
+    "referrals:create": Route(allowed=None, refused="grantee_basic"),
+    "referrals:inbox": Route(allowed="grantee_collaborate", refused="clerk"),
+    "referrals:outgoing": Route(allowed="social_worker", refused="clerk"),
+    "referrals:detail": CASE_PAGE,
+    "referrals:slip": CASE_PAGE,
+    "referrals:act": Route(allowed=None, refused="unrelated", method="post"),
     "audit:search": AUDIT_PAGE,
     "audit:export": AUDIT_PAGE,
     "audit:entry": AUDIT_PAGE,
@@ -180,7 +212,24 @@ def _build():
         text=world.consent_text,
         valid_until=timezone.localdate() + timedelta(days=9),
     )
+    world.endpoint, _secret = webhook_endpoint_create(agency=world.owner, url="https://partner.example/hook")
+    _referral_to_a_partner(world)
     return world
+
+
+def _referral_to_a_partner(world) -> None:
+    """The owner refers the case to an offer of the collaborate partner (on a statute)."""
+    provider = Provider.objects.create(name="Partnerträger", agency=world.agencies["collaborate"])
+    world.offer = Offer.objects.create(provider=provider, name="Beratung", category="debt")
+    world.referral = referral_save(
+        actor=world.users["social_worker"],
+        case=world.case,
+        offer=world.offer,
+        purpose="Beratung",
+        scope="basic",
+        respond_by=timezone.localdate() + timedelta(days=7),
+        statute=world.statute,
+    )
 
 
 def _url(world, name: str) -> str:
@@ -207,6 +256,9 @@ def _url(world, name: str) -> str:
         "payment_id": world.payment.pk,
         "export_id": world.export.pk,
         "action": "freigeben",
+        "endpoint_id": world.endpoint.pk,
+        "referral_id": world.referral.pk,
+        "offer_id": world.offer.pk,
     }
     pattern = _project_routes()[name]
     kwargs = {key: values[key] for key in values if f":{key}>" in pattern}

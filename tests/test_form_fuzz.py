@@ -57,6 +57,13 @@ POST_FIELDS = {
     "agencies:role_decide": ["decision", "reason"],
     "notifications:mark_read": [],
     "notifications:retry": [],
+    "referrals:exchange": ["file"],
+    "referrals:act": ["ablehnen-version", "ablehnen-outcome", "ablehnen-note"],
+    "referrals:create": ["offer", "version", "purpose", "scope", "legal_basis", "urgency", "respond_by", "message"],
+    "notifications:webhook_rotate": [],
+    "notifications:webhook_set_active": ["active"],
+    "notifications:webhook_test": [],
+    "notifications:webhook_resend": [],
     "audit:integrity_start": [],
 }
 SKIPPED = {
@@ -139,6 +146,9 @@ def demo(django_db_setup, django_db_blocker):
                 "payment_id": case.payments.filter(status="returned").first().pk,
                 "action": "korrigieren",
                 "export_id": 1,
+                "endpoint_id": 1,
+                "referral_id": case.referrals.filter(status="sent").first().pk,
+                "offer_id": case.referrals.first().offer_id,
             }
             users = {u.username: u for u in User.objects.filter(username__in=ROLES)}
             # A first conversation still running, so every step of it takes input.
@@ -156,6 +166,8 @@ def demo(django_db_setup, django_db_blocker):
 
 
 def _values(demo, name: str) -> dict:
+    if name == "referrals:act":
+        return {**demo["values"], "action": "ablehnen"}
     if name.startswith("casework:intake"):
         return {**demo["values"], "case_id": demo["intake_case"]}
     return demo["values"]
@@ -216,7 +228,7 @@ def _form(client: Client, name: str, url: str) -> dict[str, list[str]]:
     if name in POST_FIELDS:
         return {field: [""] for field in POST_FIELDS[name]} or {"x": [""]}
     page = client.get(url)
-    if page.status_code != 200 or page.streaming:
+    if page.status_code != 200 or page.streaming or not page.get("Content-Type", "").startswith("text/html"):
         return {"x": [""]}
     parser = _FormValues()
     parser.feed(page.content.decode())

@@ -27,6 +27,7 @@ def workspace_context(access: CaseAccess, tab: str, **extra) -> dict:
         "can_manage_grants": access.allows(Action.GRANTS_MANAGE),
         "shows_case_text": access.allows(Action.CASE_TEXT_READ),
         "shows_payments": access.allows(Action.PAYMENT_VIEW),
+        "shows_referrals": access.allows(Action.REFERRAL_VIEW),
     }
     context.update(extra)
     return context

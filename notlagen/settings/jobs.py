@@ -70,6 +70,8 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=30)
 # local network are allowed (an intranet partner; never needed for a partner on the internet).
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# After a secret rotation, how long the old secret still signs beside the new one.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, minimum=0)
 
 # Access grants (cases): the longest a grant may run, and break-glass limits.
 ACCESS_GRANT_MAX_DAYS = env_int("ACCESS_GRANT_MAX_DAYS", 365, minimum=1)
@@ -112,4 +114,18 @@ CELERY_BEAT_SCHEDULE.update(
 CELERY_BEAT_SCHEDULE["payments-verify-journal"] = {
     "task": "payments.tasks.verify_payment_journal",
     "schedule": 24 * 3600.0,
+}
+
+# Referrals: when an unanswered referral reminds the receiver (and, as long again later, the
+# referrer), the default answer deadline, how long an accepted referral's grant runs while it
+# is open, and how long the receiving agency keeps access after the referral ended. Working
+# days skip weekends and the public holidays of REFERRAL_HOLIDAY_REGION (a German state code).
+REFERRAL_REMIND_AFTER_WORKING_DAYS = env_int("REFERRAL_REMIND_AFTER_WORKING_DAYS", 3, minimum=1)
+REFERRAL_ANSWER_WORKING_DAYS = env_int("REFERRAL_ANSWER_WORKING_DAYS", 10, minimum=1)
+REFERRAL_GRANT_DAYS = env_int("REFERRAL_GRANT_DAYS", 180, minimum=1)
+REFERRAL_FOLLOW_UP_DAYS = env_int("REFERRAL_FOLLOW_UP_DAYS", 30, minimum=0)
+REFERRAL_HOLIDAY_REGION = env_str("REFERRAL_HOLIDAY_REGION", "NI")
+CELERY_BEAT_SCHEDULE["referrals-remind-and-expire"] = {
+    "task": "referrals.tasks.remind_and_expire",
+    "schedule": float(env_int("REFERRAL_SWEEP_SECONDS", 3600, minimum=10)),
 }

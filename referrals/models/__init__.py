@@ -1,0 +1,41 @@
+from .directory import (
+    WEEKDAYS,
+    Offer,
+    OfferLanguage,
+    OfferLocation,
+    OfferTargetGroup,
+    Provider,
+    Schedule,
+    Weekday,
+)
+from .referral import (
+    DECLINE_REASONS,
+    ENDED_STATES,
+    OPEN_STATES,
+    UNSUCCESSFUL,
+    Outcome,
+    Referral,
+    Status,
+    Transition,
+    Urgency,
+)
+
+__all__ = [
+    "DECLINE_REASONS",
+    "ENDED_STATES",
+    "OPEN_STATES",
+    "UNSUCCESSFUL",
+    "WEEKDAYS",
+    "Offer",
+    "OfferLanguage",
+    "OfferLocation",
+    "OfferTargetGroup",
+    "Outcome",
+    "Provider",
+    "Referral",
+    "Schedule",
+    "Status",
+    "Transition",
+    "Urgency",
+    "Weekday",
+]
