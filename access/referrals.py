@@ -37,7 +37,7 @@ def side_of(user, referral) -> ReferralSide | None:
     if view is not None:
         manages = may(user, Action.REFERRAL_CREATE, referral.case) is not None
         return ReferralSide(referral, True, manages, manages and referral.is_external, view.agency_id)
-    if referral.receiving_agency_id is not None and referral.status != "draft":
+    if referral.receiving_agency_id is not None and referral.sent_at is not None:
         answer = right_in(user, Action.REFERRAL_ANSWER, referral.receiving_agency_id)
         if answer is not None:
             return ReferralSide(referral, False, False, True, answer.agency_id)

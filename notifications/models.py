@@ -133,6 +133,11 @@ class Notification(models.Model):
         return f"{self.get_channel_display()}: {self.subject}"
 
     @property
+    def webhook_id(self) -> str:
+        """The `webhook-id` every attempt of this row carries (Standard Webhooks)."""
+        return f"msg_{self.idempotency_key.hex}"
+
+    @property
     def addressee(self) -> str:
         """Who it goes to, for the dead letters: a person, an address or an endpoint."""
         if self.recipient_id:

@@ -32,6 +32,12 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _embeds_a_local_address(ip) -> bool:
+    """IPv6 forms that carry an IPv4 address (mapped, 6to4): judged by the address they carry."""
+    inner = getattr(ip, "ipv4_mapped", None) or getattr(ip, "sixtofour", None)
+    return inner is not None and not inner.is_global
+
+
 def check_url(url: str) -> None:
     """https only in production, and no loopback, private or link-local addresses unless
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES is set (a test receiver, an intranet partner)."""
@@ -50,13 +56,15 @@ def check_url(url: str) -> None:
         raise ValidationError({"url": _("This address cannot be resolved.")}) from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+        # Only addresses on the public internet: this also refuses the shared address space
+        # (100.64.0.0/10, where cloud metadata services live), 6to4 and the documentation ranges.
+        if not ip.is_global or ip.is_multicast or _embeds_a_local_address(ip):
             raise ValidationError({"url": _("Addresses inside the local network are not allowed.")})
 
 
 def message_id(notification) -> str:
     """The webhook-id: the row's idempotency key, the same on every attempt."""
-    return f"msg_{notification.idempotency_key.hex}"
+    return notification.webhook_id
 
 
 def signing_secrets(endpoint, at) -> list[str]:

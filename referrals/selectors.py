@@ -69,12 +69,11 @@ def _page(rows, number):
 
 
 def inbox_page(*, user, agency_id: int, state: str, page=1):
-    """The receiving agency's referrals (never drafts), newest first."""
+    """The receiving agency's referrals (only those sent: never a draft, sent or discarded), newest first."""
     require_in(user, Action.REFERRAL_INBOX, agency_id)
     rows = (
         _referrals()
-        .filter(STATES.get(state, STATES["offen"]), receiving_agency_id=agency_id)
-        .exclude(status=Status.DRAFT)
+        .filter(STATES.get(state, STATES["offen"]), receiving_agency_id=agency_id, sent_at__isnull=False)
         .order_by("-sent_at", "-pk")
         .reported_to(user, object_type="referral", agency_id=agency_id)
     )

@@ -1,19 +1,27 @@
 """The referral slip (Vermittlungsschein): a page the person takes to the provider. It carries
-what the referral shares and nothing more — with the basic scope the person's name and date of
-birth, the purpose and whom to call back; the message to the provider only where the scope
-opens more than master data. The provider's address, hours and contact help the person go."""
+what the referral itself transfers on its legal basis and nothing from the case: the person's
+name and date of birth, the purpose, the urgency, the message written for the provider and whom
+to call back; the provider's address, hours and contact help the person go. It is printed only
+while the referral is open and its legal basis in force (views.work.slip_pdf)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.scopes import Scope
 from notlagen.dates import format_when
 from notlagen.pdf import Document
 
-from .models import Referral
+from .models import OPEN_STATES, Referral
 from .schedules import format_hours
+
+
+def may_print(referral: Referral) -> bool:
+    """Only an open referral whose legal basis is still in force is printed for the person."""
+    if referral.status not in OPEN_STATES:
+        return False
+    consent = referral.consent
+    return consent is None or (consent.withdrawn_at is None and consent.valid_until >= timezone.localdate())
 
 
 def _provider_part(pdf: Document, referral: Referral) -> None:
@@ -44,7 +52,7 @@ def render(referral: Referral) -> bytes:
         pdf.field(_("Date of birth"), format_when(person.birth_date))
     pdf.field(_("Purpose"), referral.purpose)
     pdf.field(_("Urgency"), referral.get_urgency_display())
-    if referral.scope != Scope.BASIC and referral.message:
+    if referral.message:
         pdf.field(_("Message"), referral.message)
     pdf.ln(3)
     _provider_part(pdf, referral)

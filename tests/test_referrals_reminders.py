@@ -64,6 +64,12 @@ def test_receiver_then_referrer_reminded_once_then_expiry(settings):
     assert referral.status == Status.EXPIRED and referral.ended_at is not None
     assert Notification.objects.filter(kind="referral.expired", recipient=worker).exists()
     assert referral.transitions.last().actor is None
+    # The receiver never saw the case, and after expiry it still answers "not found".
+    from access.case_access import case_access
+    from access.errors import NotFound
+
+    with pytest.raises(NotFound):
+        case_access(user=counsellor, case_id=world.case.pk, report=False, log_refusal=False)
 
 
 def test_an_answered_referral_is_neither_reminded_nor_expired(settings):

@@ -55,6 +55,13 @@ def referral_grant_open(*, actor, referral) -> AccessGrant:
     return grant
 
 
+def _grant_of(referral) -> AccessGrant | None:
+    """The referral's grant as the database holds it now (never a copy loaded before a wait)."""
+    if referral.grant_id is None:
+        return None
+    return AccessGrant.objects.select_related("case", "grantee_agency").get(pk=referral.grant_id)
+
+
 def _may_end(actor, referral) -> bool:
     """The referring side (the case's owner) or the receiving agency, or the system (None)."""
     if actor is None:
@@ -69,7 +76,7 @@ def _may_end(actor, referral) -> bool:
 @transaction.atomic
 def referral_grant_revoke(*, actor, referral, reason: str) -> AccessGrant | None:
     """Declined, withdrawn or expired: the grant ends now (actor None: the expiry sweep)."""
-    grant = referral.grant
+    grant = _grant_of(referral)
     if grant is None or grant.revoked_at is not None or not _may_end(actor, referral):
         return None
     return _grant_revoke(actor=actor, grant=grant, reason=reason)
@@ -79,7 +86,7 @@ def referral_grant_revoke(*, actor, referral, reason: str) -> AccessGrant | None
 def referral_grant_follow_up(*, actor, referral) -> AccessGrant | None:
     """Completed: the grant runs on for the follow-up period (REFERRAL_FOLLOW_UP_DAYS), never
     longer than it would have."""
-    grant = referral.grant
+    grant = _grant_of(referral)
     if grant is None or grant.revoked_at is not None or not _may_end(actor, referral):
         return None
     grant = AccessGrant.objects.select_for_update().select_related("case", "grantee_agency").get(pk=grant.pk)

@@ -113,15 +113,16 @@ class Referral(models.Model):
         ordering = ["-created_at", "-pk"]
         permissions = [("answer_referral", "Can answer referrals to its agency")]
         constraints = [
-            # A draft may still lack its basis; what is sent has exactly one.
+            # A draft (or a draft discarded unsent) may still lack its basis; what is sent has one.
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(sent_at__isnull=True, status__in=["draft", "withdrawn"])
                 | (Q(consent__isnull=False) & Q(statute__isnull=True))
                 | (Q(consent__isnull=True) & Q(statute__isnull=False)),
                 name="referral_sent_has_one_legal_basis",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(sent_at__isnull=False) & Q(respond_by__isnull=False)),
+                condition=Q(sent_at__isnull=True, status__in=["draft", "withdrawn"])
+                | (Q(sent_at__isnull=False) & Q(respond_by__isnull=False) & ~Q(status="draft")),
                 name="referral_sent_has_sent_at_and_deadline",
             ),
             models.CheckConstraint(
@@ -142,6 +143,11 @@ class Referral(models.Model):
     @property
     def is_external(self) -> bool:
         return self.receiving_agency_id is None
+
+    @property
+    def was_sent(self) -> bool:
+        """Sent at some point: only then does the receiving agency see it at all."""
+        return self.sent_at is not None
 
     @property
     def is_open(self) -> bool:

@@ -62,7 +62,9 @@ def _errors(*, case, offer, purpose, scope, urgency, message, respond_by, consen
         errors["offer"] = _("Please choose an active help offer.")
     elif offer.provider.agency_id == case.owner_agency_id:
         errors["offer"] = _("This offer belongs to your own agency; no referral is needed.")
-    elif offer.provider.agency is not None and not offer.provider.agency.receives_case_data:
+    elif offer.provider.agency is not None and not (
+        offer.provider.agency.receives_case_data and offer.provider.agency.is_active
+    ):
         errors["offer"] = _("This provider's agency may not receive case data; hand the person a slip instead.")
     if "offer" not in errors and offer is not None and _already_open(case, offer):
         errors["offer"] = _("This case already has an open referral to this offer.")

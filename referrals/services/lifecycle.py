@@ -17,7 +17,7 @@ from access import events
 from access.errors import NotFound
 from access.referrals import ReferralSide, side_of
 from cases import grants, timeline
-from cases.models import Visibility
+from cases.models import Case, Visibility
 
 from ..models import DECLINE_REASONS, Outcome, Referral, Status, Transition
 from . import notices
@@ -82,11 +82,13 @@ def _refuse(actor, referral: Referral) -> None:
 
 
 def _locked(actor, referral, version: int | None) -> tuple[Referral, ReferralSide]:
-    locked = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("case", "offer__provider", "receiving_agency", "referring_agency", "grant", "consent")
-        .get(pk=referral.pk)
-    )
+    # Lock the bare row first, then read it with its relations in a new statement: after waiting
+    # for a concurrent step, PostgreSQL re-reads only the locked row of a joined query, so the
+    # grant that step opened would be missing from a join made before the wait.
+    Referral.objects.select_for_update().filter(pk=referral.pk).values_list("pk", flat=True).get()
+    locked = Referral.objects.select_related(
+        "case", "offer__provider", "receiving_agency", "referring_agency", "grant", "consent"
+    ).get(pk=referral.pk)
     side = side_of(actor, locked)
     if side is None:
         _refuse(actor, locked)
@@ -136,6 +138,8 @@ def referral_send(*, actor, referral: Referral, version: int | None = None) -> R
 @transaction.atomic
 def referral_accept(*, actor, referral: Referral, version: int | None = None, note: str = "") -> Referral:
     locked, side = _step(actor, referral, version, Status.ACCEPTED, needs="answers")
+    if locked.case.status == Case.Status.CLOSED:
+        raise ValidationError({"__all__": _("The case has been closed meanwhile; the referral can only be declined.")})
     locked.answered_at, locked.answered_by = timezone.now(), actor
     if not locked.is_external:
         locked.grant = grants.referral_grant_open(actor=actor, referral=locked)
@@ -218,9 +222,10 @@ def referral_withdraw(*, actor, referral: Referral, note: str = "", version: int
 
 def referral_expire(referral: Referral) -> Referral | None:
     """The sweep: a sent referral nobody answered by its deadline (called in a transaction)."""
-    locked = Referral.objects.select_for_update(skip_locked=True).filter(pk=referral.pk, status=Status.SENT).first()
-    if locked is None:
+    waiting = Referral.objects.select_for_update(skip_locked=True).filter(pk=referral.pk, status=Status.SENT)
+    if waiting.values_list("pk", flat=True).first() is None:
         return None
+    locked = Referral.objects.select_related("case", "offer", "grant").get(pk=referral.pk)
     locked.version += 1
     locked.ended_at = timezone.now()
     grants.referral_grant_revoke(actor=None, referral=locked, reason="referral expired")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.case_access import case_access
-from access.errors import NotFound
+from access.errors import NotFound, as_int
 from access.rules import Action
 from cases import selectors as case_selectors
 from cases.views._helpers import apply_errors
@@ -41,7 +41,8 @@ def case_referrals(request, case_id: int):
 def _draft_of(access, draft_id) -> Referral | None:
     if not draft_id:
         return None
-    draft = selectors.referrals_of_case(access=access).filter(pk=draft_id, status=Status.DRAFT).first()
+    pk = as_int(draft_id, object_type="referral")
+    draft = selectors.referrals_of_case(access=access).filter(pk=pk, status=Status.DRAFT).first()
     if draft is None:
         raise NotFound("referral", draft_id)
     return draft
@@ -91,6 +92,9 @@ def create(request, case_id: int):
             )
         except ValidationError as error:
             apply_errors(form, error)
+            # The offer travels in a hidden field: say at the top why it was refused.
+            if "offer" in form.errors:
+                form.add_error(None, form.errors.pop("offer"))
         else:
             messages.success(
                 request,

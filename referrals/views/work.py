@@ -86,6 +86,7 @@ def _page(request, side: ReferralSide, kept: dict | None = None, status: int = 2
             "side": side,
             "forms": forms,
             "transitions": selectors.transitions_of(referral),
+            "can_print_slip": slip.may_print(referral),
             "case_open_to_receiver": side.receiver
             and referral.grant_id is not None
             and referral.grant.revoked_at is None,
@@ -144,7 +145,7 @@ def outgoing(request):
 def slip_pdf(request, referral_id: int):
     """The slip the person takes to the provider: only what the referral's scope covers."""
     side = selectors.referral_get(user=request.user, referral_id=referral_id)
-    if not side.manages or side.referral.status == Status.DRAFT:
+    if not side.manages or not slip.may_print(side.referral):
         refuse(request.user, Action.REFERRAL_CREATE, side.referral.case)
     response = HttpResponse(slip.render(side.referral), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="vermittlungsschein-{side.referral.pk}.pdf"'
