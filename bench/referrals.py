@@ -94,6 +94,7 @@ def _latency(args, env, world) -> dict:
     from django.utils import timezone
 
     from notifications.services import webhook_endpoint_create
+    from referrals.models import Offer
     from referrals.services import referral_save
 
     worker, _counsellor, centre, offer, case, consent = world
@@ -104,13 +105,19 @@ def _latency(args, env, world) -> dict:
     celery = [sys.executable, "-m", "celery", "-A", "notlagen", "worker", "--concurrency=2", "--loglevel=WARNING"]
     worker_process = subprocess.Popen([*celery, "--without-gossip", "--without-mingle"], cwd=ROOT, env=env)  # noqa: S603
     committed: dict[int, float] = {}
+    # One offer per referral: a case has at most one open referral to an offer.
+    offers = iter(
+        Offer.objects.bulk_create(
+            Offer(provider=offer.provider, name=f"Beratung {i}", category="debt") for i in range(args.count + 5)
+        )
+    )
 
     def refer() -> int:
         with transaction.atomic():
             referral = referral_save(
                 actor=worker,
                 case=case,
-                offer=offer,
+                offer=next(offers),
                 purpose="Bench",
                 scope="basic",
                 respond_by=timezone.localdate() + timedelta(days=10),

@@ -130,9 +130,11 @@ class Referral(models.Model):
             ),
         ]
         indexes = [
-            # The receiver's inbox: open referrals first, newest first.
-            models.Index(fields=["receiving_agency", "status", "-sent_at", "-id"], name="referral_inbox"),
-            models.Index(fields=["referring_agency", "status", "-created_at"], name="referral_outgoing"),
+            # The receiver's inbox and the referrer's list, newest first: the index gives the order,
+            # so the first page stops after its rows whatever the state filter (at 100,000
+            # referrals a status-first index left a sort of every open one).
+            models.Index(fields=["receiving_agency", "-sent_at", "-id"], name="referral_inbox"),
+            models.Index(fields=["referring_agency", "-created_at", "-id"], name="referral_outgoing"),
             # The reminder and expiry sweep.
             models.Index(fields=["respond_by"], name="referral_waiting", condition=Q(status="sent")),
         ]
