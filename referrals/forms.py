@@ -37,7 +37,7 @@ class ReferralForm(LegalBasisChoiceMixin, forms.Form):
     def __init__(self, *args, consents=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._offer_legal_bases(consents)
-        for name in ("purpose", "legal_basis", "respond_by"):
+        for name in ("purpose", "scope", "legal_basis", "respond_by"):
             self.fields[name].mandatory = True  # checked by the service, which names what is missing
 
     def service_fields(self) -> dict:

@@ -88,7 +88,8 @@ def _triples(municipality: str, offers) -> set[tuple[int, str, int]]:
     served = Offer.districts.through.objects.filter(district__municipality=municipality, offer__in=offers)
     located = OfferLocation.objects.filter(district__municipality=municipality, offer__in=offers)
     fields = ("offer_id", "offer__category", "district_id")
-    return set(served.values_list(*fields).union(located.values_list(*fields)))
+    # No ordering inside the union: SQLite (the demo) refuses ORDER BY in its parts.
+    return set(served.values_list(*fields).order_by().union(located.values_list(*fields).order_by()))
 
 
 def inventory(*, user, municipality: str, target_group: str = "") -> Inventory:
