@@ -1,0 +1,49 @@
+"""Run by tests/test_demo_on_sqlite.py in a subprocess with the demo's own settings (SQLite, the
+embedded broker): load the demo data and open the main pages as each demo role. Prints one line
+per page that answered 500 or more, and "ok" at the end."""
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from cases.models import Case  # noqa: E402
+
+call_command("migrate", verbosity=0)
+call_command("load_demo_data", verbosity=0)
+lorenz = Case.objects.get(person__family_name="Lorenz").pk
+PAGES = [
+    "/",
+    "/faelle/",
+    f"/faelle/{lorenz}/",
+    f"/faelle/{lorenz}/vermittlungen/",
+    "/hilfeangebote/",
+    "/hilfeangebote/?category=violence&open_now=on&language=pl&q=Beratung",
+    "/hilfeangebote/drucken/",
+    "/hilfeangebote/drucken.pdf",
+    "/hilfeangebote/bestand/",
+    "/hilfeangebote/bestand/?municipality=Offenbach+am+Main&target_group=women",
+    "/hilfeangebote/bestand.pdf",
+    "/hilfeangebote/bestand.csv",
+    "/hilfeangebote/austausch/",
+    "/hilfeangebote/export.json",
+    "/hilfeangebote/export.zip",
+    "/vermittlungen/eingang/",
+    "/vermittlungen/ausgang/?status=alle",
+    "/zahlungen/",
+    "/zahlungen/budgets/",
+    "/benachrichtigungen/webhooks/",
+]
+failures = 0
+for username in ("sozialarbeit", "sachbearbeitung", "teamleitung", "beratung", "angebote", "admin"):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username=username), backend="agencies.backends.RoleBackend")
+    for url in PAGES:
+        status = client.get(url).status_code
+        if status >= 500:
+            failures += 1
+            print(f"{username} {url} {status}")
+print("ok" if not failures else f"{failures} failed")
