@@ -53,10 +53,24 @@ class ReferralForm(LegalBasisChoiceMixin, forms.Form):
 
 
 class StepForm(forms.Form):
-    """A step without further input (send); carries the version the user saw. Each form's
-    fields are exactly its service's arguments."""
+    """A step without further input (send); carries the version the user saw, so an answer given
+    on a page that has changed meanwhile is detected. Each form's fields are exactly its
+    service's arguments."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        if version is None:
+            raise forms.ValidationError(_("This page is out of date. Please reload it and try again."))
+        return version
+
+    def clean(self):
+        cleaned = super().clean()
+        # The version is a hidden field: say at the top what is wrong with it.
+        if "version" in self.errors:
+            self.add_error(None, self.errors.pop("version"))
+        return cleaned
 
 
 class AcceptForm(StepForm):

@@ -147,3 +147,27 @@ def test_a_draft_is_saved_without_basis_and_sent_later(world):
     with pytest.raises(ValidationError) as error:
         services.referral_send(actor=world.users["worker"], referral=draft, version=draft.version)
     assert {"legal_basis", "respond_by"} <= error.value.message_dict.keys()
+
+
+def test_answers_reach_the_team_leads_once_the_referring_worker_left(world):
+    from agencies.models import Membership
+
+    referral = refer(world)
+    Membership.objects.filter(user=world.users["worker"]).delete()  # the worker left the agency
+    services.referral_decline(actor=world.users["counsellor"], referral=referral, outcome="no_capacity")
+    told = set(Notification.objects.filter(kind="referral.declined").values_list("recipient__username", flat=True))
+    assert told == {"ref-lead", "ref-lead2"}
+
+
+def test_a_step_without_the_version_seen_is_refused_at_the_top(client, world):
+    from django.urls import reverse
+
+    from .conftest import login
+
+    referral = refer(world)
+    login(client, world.users["counsellor"])
+    response = client.post(reverse("referrals:act", args=[referral.pk, "annehmen"]), {})
+    assert response.status_code == 400
+    assert "veraltet" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.SENT

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.selectors import members_with_perm_in
+from agencies.selectors import members_with_perm_in, team_leads_of
 from notifications.models import Notification
 from notifications.services import notify, notify_partner_systems
 
@@ -45,6 +45,16 @@ def receivers_of(referral: Referral):
     return members_with_perm_in(agency_id=referral.receiving_agency_id, perm="referrals.answer_referral")
 
 
+def referrers_of(referral: Referral):
+    """The worker who referred — while still working on referrals in the referring agency;
+    after they left, the agency's team leads, so no answer goes unheard."""
+    agency_id = referral.referring_agency_id
+    worker = members_with_perm_in(agency_id=agency_id, perm="referrals.add_referral").filter(pk=referral.created_by_id)
+    if worker.exists():
+        return [referral.created_by]
+    return list(team_leads_of(agency=referral.referring_agency))
+
+
 def _payload(referral: Referral, event: str) -> dict:
     return {
         "referral_id": referral.pk,
@@ -65,7 +75,7 @@ def step_told(referral: Referral, *, by_receiver: bool) -> None:
     of what the referrer sent or withdrew. Both agencies' partner systems get the event."""
     status = Status(referral.status)
     if by_receiver or referral.is_external:
-        recipients = [referral.created_by]
+        recipients = referrers_of(referral)
     else:
         recipients = receivers_of(referral)
     notify(
@@ -81,7 +91,7 @@ def step_told(referral: Referral, *, by_receiver: bool) -> None:
 
 
 def reminder_sent(referral: Referral, *, to_receiver: bool) -> None:
-    recipients = receivers_of(referral) if to_receiver else [referral.created_by]
+    recipients = receivers_of(referral) if to_receiver else referrers_of(referral)
     subject = (
         _("Referral %(reference)s awaits your answer")
         if to_receiver
