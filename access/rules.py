@@ -54,6 +54,9 @@ class Action(StrEnum):
     REFERRAL_ANSWER = "referral.answer"
     REFERRAL_OUTGOING = "referral.outgoing"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    CONSULTATION_MANAGE = "consultation.manage"
+    CONSULTATION_CONTACT = "consultation.contact"
+    CONSULTATION_UPTAKE = "consultation.uptake"
     # On a case.
     CASE_VIEW = "case.view"
     CASE_CHANGE = "case.change"
@@ -87,6 +90,10 @@ class Action(StrEnum):
     WRITE_OFF_APPROVE = "payment.write_off_approve"
     REFERRAL_VIEW = "referral.view"
     REFERRAL_CREATE = "referral.create"
+    CONSULTATION_CONTACT_LINK = "consultation.contact_link"
+    CONFERENCE_LIST = "conference.list"
+    CONFERENCE_CONVENE = "conference.convene"
+    CONFERENCE_ATTEND = "conference.attend"
     # On a person.
     PERSON_CHANGE = "person.change"
     CONSENT_MANAGE = "consent.manage"
@@ -252,6 +259,27 @@ RULES: dict[Action, Rule] = {
     Action.REFERRAL_VIEW: _owner("referrals.view_referral", object_type="referral"),
     Action.REFERRAL_CREATE: _owner("referrals.add_referral", verb="create", object_type="referral"),
     Action.WEBHOOKS_MANAGE: _r(On.AGENCY, "notifications.change_webhookendpoint", verb="change", object_type="webhook"),
+    # Consultation hours: an agency's team leads and administrators keep its hours (right_in the
+    # hours' agency); its staff record contacts, anonymous by default; linking a contact to a
+    # case is case work like any other (the case's basic scope, logged); team leads and
+    # administrators read the uptake report (counts only, small counts suppressed).
+    Action.CONSULTATION_MANAGE: _r(
+        On.AGENCY, "consultations.change_consultationhour", verb="change", object_type="consultation_hour"
+    ),
+    Action.CONSULTATION_CONTACT: _r(
+        On.AGENCY, "consultations.add_consultationcontact", verb="create", object_type="consultation_contact"
+    ),
+    Action.CONSULTATION_UPTAKE: _r(On.AGENCY, "consultations.view_uptake", object_type="uptake_report"),
+    Action.CONSULTATION_CONTACT_LINK: _case(
+        "consultations.add_consultationcontact", verb="create", object_type="consultation_contact"
+    ),
+    # Case conferences: the case's owner convenes, invites, withdraws invitations, chairs and writes
+    # the minutes; a participating agency (access/conferences.py decides who participates) reads
+    # the conference and the case within the grant the invitation opened, and confirms
+    # confidentiality and its attendance.
+    Action.CONFERENCE_LIST: _owner("cases.view_case", verb="list", object_type="conference"),
+    Action.CONFERENCE_CONVENE: _owner("conferences.add_conference", verb="create", object_type="conference"),
+    Action.CONFERENCE_ATTEND: _r(On.AGENCY, "conferences.view_conference", object_type="conference"),
     Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
     Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
     Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),

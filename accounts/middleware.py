@@ -53,6 +53,10 @@ _OPEN_BEFORE_SECOND_FACTOR = {
     "accounts:language",
     "healthz",
     "readyz",
+    # The public consultation hours need no account at all.
+    "consultations:public",
+    "consultations:calendar",
+    "consultations:poster",
 }
 
 

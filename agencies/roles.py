@@ -76,11 +76,27 @@ _REFERRAL_WORK = _DIRECTORY_READ | {
     "referrals.answer_referral",
 }
 
+# Consultation hours: staff record contacts; team leads and administrators keep the hours and
+# read the uptake report. Administrators record no contacts: a contact may be linked to a case.
+_CONSULTATION_STAFF = {"consultations.view_consultationhour", "consultations.add_consultationcontact"}
+_CONSULTATION_KEEP = {
+    "consultations.view_consultationhour",
+    "consultations.add_consultationhour",
+    "consultations.change_consultationhour",
+    "consultations.view_uptake",
+}
+
+# Case conferences: whoever does case work convenes (on its own cases) and attends.
+_CONFERENCE_WORK = {"conferences.view_conference", "conferences.add_conference"}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.SOCIAL_WORKER: _CASE_WORK | _PAYMENT_REQUEST | _REFERRAL_WORK,
+    Role.SOCIAL_WORKER: _CASE_WORK | _PAYMENT_REQUEST | _REFERRAL_WORK | _CONSULTATION_STAFF | _CONFERENCE_WORK,
     Role.TEAM_LEAD: _CASE_WORK
     | _PAYMENT_LEAD
     | _REFERRAL_WORK
+    | _CONSULTATION_STAFF
+    | _CONSULTATION_KEEP
+    | _CONFERENCE_WORK
     | {
         "cases.decide_access_requests",
         "cases.approve_grants",
@@ -98,10 +114,15 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "casework.add_document",
     }
     | _PAYMENT_DESK
-    | _DIRECTORY_READ,
+    | _DIRECTORY_READ
+    | _CONSULTATION_STAFF,
     # Partner staff work on their own agency's cases and, within the grant's scope, on shared ones;
     # they read payments where a finance grant allows it, never change them.
-    Role.PARTNER_STAFF: _CASE_WORK | _REFERRAL_WORK | {"payments.view_payment"},
+    Role.PARTNER_STAFF: _CASE_WORK
+    | _REFERRAL_WORK
+    | _CONSULTATION_STAFF
+    | _CONFERENCE_WORK
+    | {"payments.view_payment"},
     # Auditors and administrators read no case content by default.
     Role.AUDITOR: {"audit.view_accesslogentry"} | _DIRECTORY_READ,
     Role.ADMINISTRATOR: _REFERENCE_DATA
@@ -118,7 +139,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "notifications.view_webhookendpoint",
         "notifications.add_webhookendpoint",
         "notifications.change_webhookendpoint",
-    },
+    }
+    | _CONSULTATION_KEEP,
     # A provider's own editors keep its offers current (their agency's offers only).
     Role.DIRECTORY_EDITOR: {"referrals.view_offer", "referrals.add_offer", "referrals.change_offer"},
     Role.SERVICE_ACCOUNT: set(),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("payments.urls")),
     path("", include("referrals.urls")),
+    path("", include("consultations.urls")),
+    path("", include("conferences.urls")),
     path("", include("agencies.urls")),
     path("revision/", include("audit.urls")),
     path("verwaltung/", admin.site.urls),

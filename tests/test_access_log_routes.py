@@ -15,6 +15,7 @@ from access.case_access import case_access
 from audit.models import AccessLogEntry
 from cases import grants
 from casework.services import document_add, intake_begin, task_add
+from conferences.services import conference_convene
 from notifications.services import webhook_endpoint_create
 from payments.services import export_create, payment_approve
 from referrals.models import Offer, Provider
@@ -135,6 +136,30 @@ ROUTES: dict[str, Route] = {
     "referrals:detail": CASE_PAGE,
     "referrals:slip": CASE_PAGE,
     "referrals:act": Route(allowed=None, refused="unrelated", method="post"),
+    # Consultation hours: public pages and staff pages without personal data.
+    "consultations:public": Route(allowed="social_worker", refused=None, personal=False),
+    "consultations:calendar": Route(allowed="social_worker", refused=None, personal=False),
+    "consultations:poster": Route(allowed=None, refused=None, personal=False),
+    "consultations:hours": Route(allowed="social_worker", refused="auditor", personal=False),
+    "consultations:hour_create": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "consultations:uptake": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "consultations:uptake_csv": Route(allowed="team_lead", refused="social_worker", personal=False),
+    "consultations:hour": Route(allowed=None, refused="social_worker", personal=False),
+    "consultations:hour_edit": Route(allowed=None, refused="social_worker", personal=False),
+    "consultations:contact_add": Route(allowed=None, refused="social_worker", personal=False),
+    "consultations:exception_add": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "consultations:exception_remove": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "consultations:booking_add": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "consultations:booking_cancel": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    # Case conferences name a case: every page is logged.
+    "conferences:case": CASE_PAGE,
+    "conferences:convene": Route(allowed="social_worker", refused="grantee_collaborate"),
+    "conferences:mine": Route(allowed="grantee_collaborate", refused=None),
+    "conferences:detail": Route(allowed="grantee_collaborate", refused="unrelated"),
+    "conferences:ics": Route(allowed="grantee_collaborate", refused="unrelated"),
+    "conferences:pdf": Route(allowed="social_worker", refused="grantee_basic"),
+    "conferences:act": Route(allowed=None, refused="unrelated", method="post"),
+    "conferences:autosave": Route(allowed=None, refused="grantee_collaborate", method="post"),
     "audit:search": AUDIT_PAGE,
     "audit:export": AUDIT_PAGE,
     "audit:entry": AUDIT_PAGE,
@@ -214,6 +239,17 @@ def _build():
     )
     world.endpoint, _secret = webhook_endpoint_create(agency=world.owner, url="https://partner.example/hook")
     _referral_to_a_partner(world)
+    world.conference = conference_convene(
+        actor=sw,
+        case=world.case,
+        participants=[{"agency": world.agencies["collaborate"], "scope": "collaborate", "statute": world.statute}],
+        title="Fallkonferenz",
+        purpose="Abstimmung der Hilfen",
+        starts_at=timezone.now() + timedelta(days=2),
+        ends_at=timezone.now() + timedelta(days=2, hours=1),
+        place="Rathaus",
+        video_link="",
+    )
     return world
 
 
@@ -259,6 +295,12 @@ def _url(world, name: str) -> str:
         "endpoint_id": world.endpoint.pk,
         "referral_id": world.referral.pk,
         "offer_id": world.offer.pk,
+        "conference_id": world.conference.pk,
+        "conference_step": "bestaetigen",
+        "hour_id": 999_999,
+        "exception_id": 999_999,
+        "booking_id": 999_999,
+        "location_id": 999_999,
     }
     pattern = _project_routes()[name]
     kwargs = {key: values[key] for key in values if f":{key}>" in pattern}

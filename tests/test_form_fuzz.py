@@ -58,6 +58,12 @@ POST_FIELDS = {
     "notifications:mark_read": [],
     "notifications:retry": [],
     "referrals:exchange": ["file"],
+    "consultations:exception_add": ["date", "kind", "note"],
+    "consultations:exception_remove": [],
+    "consultations:booking_add": ["date", "starts_at", "label", "case_reference"],
+    "consultations:booking_cancel": [],
+    "conferences:act": ["participant", "attendance", "representative", "sent_information"],
+    "conferences:autosave": ["minutes-minutes", "minutes-version"],
     "referrals:act": ["ablehnen-version", "ablehnen-outcome", "ablehnen-note"],
     "referrals:create": ["offer", "version", "purpose", "scope", "legal_basis", "urgency", "respond_by", "message"],
     "notifications:webhook_rotate": [],
@@ -119,6 +125,7 @@ def demo(django_db_setup, django_db_blocker):
 
         from accounts.models import User
         from cases.models import Case
+        from consultations.models import ConsultationBooking, ConsultationException, ConsultationHour
         from fixtures.loader import load_demo_data
 
         atomic = transaction.atomic()
@@ -149,6 +156,12 @@ def demo(django_db_setup, django_db_blocker):
                 "endpoint_id": 1,
                 "referral_id": case.referrals.filter(status="sent").first().pk,
                 "offer_id": case.referrals.first().offer_id,
+                "hour_id": ConsultationHour.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+                "exception_id": ConsultationException.objects.values_list("pk", flat=True).first() or 1,
+                "booking_id": ConsultationBooking.objects.values_list("pk", flat=True).first() or 1,
+                "location_id": ConsultationHour.objects.values_list("location_id", flat=True).first() or 1,
+                "conference_id": case.conferences.first().pk,
+                "conference_step": "anwesenheit",
             }
             users = {u.username: u for u in User.objects.filter(username__in=ROLES)}
             # A first conversation still running, so every step of it takes input.

@@ -28,6 +28,7 @@ def workspace_context(access: CaseAccess, tab: str, **extra) -> dict:
         "shows_case_text": access.allows(Action.CASE_TEXT_READ),
         "shows_payments": access.allows(Action.PAYMENT_VIEW),
         "shows_referrals": access.allows(Action.REFERRAL_VIEW),
+        "shows_conferences": access.allows(Action.CONFERENCE_LIST),
     }
     context.update(extra)
     return context

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "payments",
     "access",
     "referrals",
+    "consultations",
+    "conferences",
     "notifications",
     "audit",
     "fixtures",

@@ -129,3 +129,9 @@ CELERY_BEAT_SCHEDULE["referrals-remind-and-expire"] = {
     "task": "referrals.tasks.remind_and_expire",
     "schedule": float(env_int("REFERRAL_SWEEP_SECONDS", 3600, minimum=10)),
 }
+
+# Case conferences: how long after the conference a participating agency keeps the access its
+# invitation opened, and how many hours before it the participants are reminded.
+CONFERENCE_GRANT_DAYS_AFTER = env_int("CONFERENCE_GRANT_DAYS_AFTER", 14, minimum=0)
+CONFERENCE_REMIND_HOURS_BEFORE = env_int("CONFERENCE_REMIND_HOURS_BEFORE", 24, minimum=1)
+CELERY_BEAT_SCHEDULE["conferences-remind"] = {"task": "conferences.tasks.remind", "schedule": 3600.0}

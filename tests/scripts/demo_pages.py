@@ -11,10 +11,15 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from cases.models import Case  # noqa: E402
+from conferences.models import Conference  # noqa: E402
 
+# The demo serves its static files from the manifest, as `make demo` collects them.
+call_command("collectstatic", interactive=False, verbosity=0)
 call_command("migrate", verbosity=0)
 call_command("load_demo_data", verbosity=0)
 lorenz = Case.objects.get(person__family_name="Lorenz").pk
+nowak = Case.objects.get(person__family_name="Nowak").pk
+conference = Conference.objects.get(case_id=nowak).pk
 PAGES = [
     "/",
     "/faelle/",
@@ -36,9 +41,24 @@ PAGES = [
     "/zahlungen/",
     "/zahlungen/budgets/",
     "/benachrichtigungen/webhooks/",
+    "/sprechstunden/",
+    "/sprechstunden/verwalten/",
+    "/sprechstunden/auswertung/",
+    "/fallkonferenzen/",
+    f"/faelle/{nowak}/fallkonferenzen/",
+    f"/fallkonferenzen/{conference}/",
 ]
 failures = 0
-for username in ("sozialarbeit", "sachbearbeitung", "teamleitung", "beratung", "angebote", "admin"):
+for username in (
+    "sozialarbeit",
+    "sachbearbeitung",
+    "teamleitung",
+    "beratung",
+    "jobcenter",
+    "angebote",
+    "mainarbeit",
+    "admin",
+):
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username=username), backend="agencies.backends.RoleBackend")
     for url in PAGES:
