@@ -125,6 +125,7 @@ def demo(django_db_setup, django_db_blocker):
 
         from accounts.models import User
         from cases.models import Case
+        from conferences.models import Conference
         from consultations.models import ConsultationBooking, ConsultationException, ConsultationHour
         from fixtures.loader import load_demo_data
 
@@ -160,7 +161,7 @@ def demo(django_db_setup, django_db_blocker):
                 "exception_id": ConsultationException.objects.values_list("pk", flat=True).first() or 1,
                 "booking_id": ConsultationBooking.objects.values_list("pk", flat=True).first() or 1,
                 "location_id": ConsultationHour.objects.values_list("location_id", flat=True).first() or 1,
-                "conference_id": case.conferences.first().pk,
+                "conference_id": Conference.objects.values_list("pk", flat=True).first() or 1,
                 "conference_step": "anwesenheit",
             }
             users = {u.username: u for u in User.objects.filter(username__in=ROLES)}

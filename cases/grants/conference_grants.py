@@ -19,6 +19,7 @@ from access.case_access import access_for
 from access.rules import Action
 
 from ..models import AccessGrant
+from ..scopes import Scope
 from .access_grants import _grant_create, _grant_revoke, _tell_team_leads, end_of_day
 
 
@@ -55,6 +56,9 @@ def conference_grant_open(*, actor, participant) -> AccessGrant:
     )
     if approval == AccessGrant.Approval.PENDING:
         _tell_team_leads(grant, actor, gettext_lazy("Sharing without consent awaits your approval"))
+    elif participant.scope == Scope.SENSITIVE:
+        # As for any sharing of the sensitive scope on consent (grant_create).
+        _tell_team_leads(grant, actor, gettext_lazy("A case was shared with its sensitive data"))
     return grant
 
 

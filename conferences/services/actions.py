@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.conferences import ConferenceSide
+from access.decide import may
+from access.rules import Action
 from agencies.models import Membership
 from cases import timeline
 from cases.access_sync import case_touch
@@ -40,6 +42,10 @@ def _action_errors(conference: Conference, *, agency, assignee, text, due_on) ->
         user=assignee, agency=agency, status=Membership.Status.ACTIVE, user__is_active=True
     ).exists():
         errors["assignee"] = _("The person responsible must be a member of that agency.")
+    elif may(assignee, Action.NOTE_READ, conference.case, category=NoteCategory.GENERAL) is None:
+        # The action becomes a task (a general record): its owner must be able to see it now —
+        # not with the basic scope only, not while a grant awaits approval or after it ended.
+        errors["agency"] = _("This agency cannot see tasks on the case now, so it cannot take on an action.")
     if not (text or "").strip():
         errors["text"] = _("Please describe the action.")
     elif len(text.strip()) > TEXT_MAX:

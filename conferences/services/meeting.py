@@ -30,9 +30,9 @@ def attendance_record(
         raise ValidationError({"__all__": _("This agency is not invited.")})
     if attendance not in Participant.Attendance.values:
         raise ValidationError({"attendance": _("Please choose whether the agency attended.")})
-    if (
-        representative is not None
-        and not representative.memberships.filter(agency_id=participant.agency_id, status="active").exists()
+    if representative is not None and not (
+        representative.is_active
+        and representative.memberships.filter(agency_id=participant.agency_id, status="active").exists()
     ):
         raise ValidationError({"representative": _("The representative must be a member of that agency.")})
     participant.attendance, participant.sent_information = attendance, bool(sent_information)

@@ -18,8 +18,8 @@ call_command("collectstatic", interactive=False, verbosity=0)
 call_command("migrate", verbosity=0)
 call_command("load_demo_data", verbosity=0)
 lorenz = Case.objects.get(person__family_name="Lorenz").pk
-nowak = Case.objects.get(person__family_name="Nowak").pk
-conference = Conference.objects.get(case_id=nowak).pk
+albrecht = Case.objects.get(person__family_name="Albrecht").pk
+conference = Conference.objects.get(case_id=albrecht).pk
 PAGES = [
     "/",
     "/faelle/",
@@ -45,7 +45,7 @@ PAGES = [
     "/sprechstunden/verwalten/",
     "/sprechstunden/auswertung/",
     "/fallkonferenzen/",
-    f"/faelle/{nowak}/fallkonferenzen/",
+    f"/faelle/{albrecht}/fallkonferenzen/",
     f"/fallkonferenzen/{conference}/",
 ]
 failures = 0
