@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from access.reporting import ReportingQuerySet
 from agencies.models import Agency
 from cases.models import AccessGrant, Case, Consent, Statute
 from cases.scopes import Scope
@@ -49,6 +50,8 @@ class Conference(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case conference")

@@ -35,8 +35,14 @@ def conference_get(*, user, conference_id, report: bool = True) -> ConferenceSid
     return side
 
 
-def conferences_of_case(case: Case) -> QuerySet[Conference]:
-    return Conference.objects.filter(case=case).select_related("chair").prefetch_related("participants__agency")
+def conferences_of_case(access) -> QuerySet[Conference]:
+    """The conferences of a case the user follows as its owner (a logged list)."""
+    return (
+        Conference.objects.filter(case=access.case)
+        .select_related("chair")
+        .prefetch_related("participants__agency")
+        .reported_to(access.user, object_type="conference", case=access, agency_id=access.acting_agency_id)
+    )
 
 
 def invitable_agencies(case: Case) -> QuerySet[Agency]:

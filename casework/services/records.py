@@ -51,6 +51,17 @@ def task_add(*, actor, case, title: str, category: str, assignee, due_on=None) -
     )
     if errors:
         raise ValidationError(errors)
+    return task_write(
+        access=access, agency_id=agency_id, title=title, category=category, assignee=assignee, due_on=due_on
+    )
+
+
+def task_write(*, access, agency_id: int, title: str, category: str, assignee, due_on=None) -> Task:
+    """Write a task already allowed and checked, for `agency_id`: the row, the timeline, the
+    assignee's notice and the access-log entry (in the name of the agency the actor acted for).
+    task_add uses it for the actor's own agency; a case conference for the agency that took on an
+    agreed action."""
+    actor, case = access.user, access.case
     task = Task.objects.create(
         case=case,
         category=category,
@@ -71,7 +82,8 @@ def task_add(*, actor, case, title: str, category: str, assignee, due_on=None) -
             reference=case.reference,
             link=reverse("casework:tasks", args=[case.pk]),
         )
-    access.report(action="create", object_type="task", object_ids=[task.pk], agency_id=agency_id)
+    access.report(action="create", object_type="task", object_ids=[task.pk], agency_id=access.acting_agency_id)
+    return task
     return task
 
 

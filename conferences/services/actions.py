@@ -7,20 +7,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from access.case_access import access_for
 from access.conferences import ConferenceSide
 from access.decide import may
 from access.rules import Action
 from agencies.models import Membership
-from cases import timeline
-from cases.access_sync import case_touch
 from cases.scopes import NoteCategory
 from casework.models import Task
-from notifications.services import notify
+from casework.services.records import task_write
 
 from ..models import Conference, ConferenceAction
 from .convene import _locked, _touch
@@ -56,31 +53,17 @@ def _action_errors(conference: Conference, *, agency, assignee, text, due_on) ->
 
 
 def _task_for(actor, conference: Conference, action: ConferenceAction) -> Task:
-    """The action's task on the case, in the name of the action's agency."""
-    case = conference.case
-    task = Task.objects.create(
-        case=case,
-        category=NoteCategory.GENERAL,
+    """The action's task on the case, in the name of the action's agency (the convener records it
+    for that agency, so casework's task_add — which files a task for the actor's own agency — is
+    not the door; its writer is)."""
+    return task_write(
+        access=access_for(actor, conference.case),
+        agency_id=action.agency_id,
         title=action.text,
+        category=NoteCategory.GENERAL,
         assignee=action.assignee,
         due_on=action.due_on,
-        created_by=actor,
-        agency_id=action.agency_id,
     )
-    case_touch(case.pk)
-    timeline.record(
-        case=case, kind="task", visibility=NoteCategory.GENERAL, actor=actor, agency_id=action.agency_id, ref_id=task.pk
-    )
-    if action.assignee_id != actor.pk:
-        notify(
-            recipients=[action.assignee],
-            kind="casework.task_assigned",
-            subject=gettext_lazy("A task in case %(reference)s was assigned to you"),
-            params={"reference": case.reference},
-            reference=case.reference,
-            link=reverse("casework:tasks", args=[case.pk]),
-        )
-    return task
 
 
 @transaction.atomic

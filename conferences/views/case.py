@@ -29,7 +29,7 @@ def case_conferences(request, case_id: int):
         "conferences/case.html",
         access,
         "conferences",
-        conferences=list(selectors.conferences_of_case(access.case)),
+        conferences=list(selectors.conferences_of_case(access)),
         can_convene=access.allows(Action.CONFERENCE_CONVENE) and access.case.status != "closed",
     )
 
@@ -64,7 +64,7 @@ def convene(request, case_id: int):
     access = case_access(user=request.user, case_id=case_id, action=Action.CONFERENCE_CONVENE)
     consents = case_selectors.usable_consents_of(user=request.user, person=access.case.person)
     data = request.POST if request.method == "POST" else None
-    previous = {c.pk: c for c in selectors.conferences_of_case(access.case)}
+    previous = {c.pk: c for c in selectors.conferences_of_case(access)}
     choices = [(pk, f"{format_when(c.starts_at, 'datetime')} – {c.title}") for pk, c in previous.items()]
     chairs = members_with_perm_in(agency_id=access.case.owner_agency_id, perm="conferences.add_conference")
     initial = {"previous": request.GET.get("folgt") or None}

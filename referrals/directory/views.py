@@ -13,7 +13,7 @@ import io
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from access.directory import editable_providers, offer_edit_right
@@ -41,11 +41,7 @@ def referral_base(case_id: int | None) -> str | None:
     """The referral form of the case, ready for "<offer id>" to be appended."""
     if case_id is None:
         return None
-    try:
-        path = reverse("referrals:create", args=[case_id])
-    except NoReverseMatch:
-        path = f"/faelle/{case_id}/vermittlungen/neu/"
-    return f"{path}?angebot="
+    return f"{reverse('referrals:create', args=[case_id])}?angebot="
 
 
 def _search(request):

@@ -46,13 +46,15 @@ def remind_and_expire(*, today=None) -> dict[str, int]:
     now = timezone.now()
     due = (
         Q(respond_by__lt=today)
-        | Q(receiver_reminded_at__isnull=True, sent_at__lte=now - after)
+        | Q(receiver_reminded_at__isnull=True, receiving_agency__isnull=False, sent_at__lte=now - after)
         | Q(referrer_reminded_at__isnull=True, sent_at__lte=now - 2 * after)
     )
     ids = list(
-        Referral.objects.filter(due, status=Status.SENT).order_by("respond_by", "pk").values_list("pk", flat=True)
+        Referral.objects.filter(due, status=Status.SENT)
+        .order_by("respond_by", "pk")
+        .values_list("pk", flat=True)[:BATCH]
     )
-    for pk in ids[:BATCH]:
+    for pk in ids:
         with transaction.atomic():
             referral = (
                 Referral.objects.select_for_update(skip_locked=True, of=("self",))

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access import events
 from access.decide import agency_for, refuse
 from access.referrals import ReferralSide
 from access.rules import Action
@@ -117,7 +118,6 @@ def act(request, referral_id: int, action: str):
         else:
             messages.success(request, said)
             return redirect("referrals:detail", side.referral.pk)
-    side = selectors.referral_get(user=request.user, referral_id=referral_id)
     return _page(request, side, kept={action: form}, status=400)
 
 
@@ -147,6 +147,16 @@ def slip_pdf(request, referral_id: int):
     side = selectors.referral_get(user=request.user, referral_id=referral_id)
     if not side.manages or not slip.may_print(side.referral):
         refuse(request.user, Action.REFERRAL_CREATE, side.referral.case)
-    response = HttpResponse(slip.render(side.referral), content_type="application/pdf")
+    referral = side.referral
+    events.report(
+        actor=request.user,
+        action="print",
+        object_type="referral_slip",
+        object_ids=[referral.pk],
+        case_ids=[referral.case_id],
+        person_ids=[referral.case.person_id],
+        agency_id=side.acting_agency_id,
+    )
+    response = HttpResponse(slip.render(referral), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="vermittlungsschein-{side.referral.pk}.pdf"'
     return response
