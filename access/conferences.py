@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.scopes import NoteCategory
+
 from . import events
 from .decide import may, right_in
 from .errors import NotFound, as_int
@@ -64,3 +66,30 @@ def require_convene(side: ConferenceSide, user) -> None:
     if not side.convenes:
         events.denied(actor=user, object_type="conference", object_id=side.conference.pk, action="change")
         raise NotFound("conference", side.conference.pk, "change")
+
+
+def grant_in_force(side: ConferenceSide) -> bool:
+    """The owner; a participating agency while the grant its invitation opened is in force (not
+    while a statute-based invitation awaits the owning agency's four eyes, nor after it ended)."""
+    if side.owner:
+        return True
+    grant = side.participant.grant
+    return grant is not None and grant.is_in_force()
+
+
+def details_visible(side: ConferenceSide) -> bool:
+    """Title, purpose, agenda, guests and the other agencies describe the case: a participant
+    sees them only within its grant; before, it sees the date, the place and the case number."""
+    return grant_in_force(side)
+
+
+def minutes_visible(side: ConferenceSide, user) -> bool:
+    """Minutes, decisions, actions and the minutes PDF are a general record of the case: for
+    whoever may read the case's general notes now (the owner's case workers and clerks; a
+    participant within a grant of the collaborate scope or more — not the basic scope), and for
+    a participant only once they confirmed confidentiality."""
+    if not grant_in_force(side):
+        return False
+    if may(user, Action.NOTE_READ, side.conference.case, category=NoteCategory.GENERAL) is None:
+        return False
+    return side.owner or side.conference.confirmations.filter(user=user).exists()

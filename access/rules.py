@@ -57,6 +57,8 @@ class Action(StrEnum):
     CONSULTATION_MANAGE = "consultation.manage"
     CONSULTATION_CONTACT = "consultation.contact"
     CONSULTATION_UPTAKE = "consultation.uptake"
+    NETWORK_VIEW = "network.view"
+    NETWORK_MANAGE = "network.manage"
     # On a case.
     CASE_VIEW = "case.view"
     CASE_CHANGE = "case.change"
@@ -280,6 +282,12 @@ RULES: dict[Action, Rule] = {
     Action.CONFERENCE_LIST: _owner("cases.view_case", verb="list", object_type="conference"),
     Action.CONFERENCE_CONVENE: _owner("conferences.add_conference", verb="create", object_type="conference"),
     Action.CONFERENCE_ATTEND: _r(On.AGENCY, "conferences.view_conference", object_type="conference"),
+    # Network meetings (Netzwerktreffen) hold no case data: they are decided per agency, never on
+    # a case. Members of the convening agency with NETWORK_MANAGE there set the network up, plan
+    # meetings and write minutes and actions; members of a participating agency (or of the
+    # convening one) with NETWORK_VIEW there read them (access/networks.py decides the side).
+    Action.NETWORK_VIEW: _r(On.AGENCY, "networks.view_network", object_type="network"),
+    Action.NETWORK_MANAGE: _r(On.AGENCY, "networks.change_network", verb="change", object_type="network"),
     Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
     Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
     Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),

@@ -89,14 +89,26 @@ _CONSULTATION_KEEP = {
 # Case conferences: whoever does case work convenes (on its own cases) and attends.
 _CONFERENCE_WORK = {"conferences.view_conference", "conferences.add_conference"}
 
+# Network meetings (no case data): case workers, team leads and partner staff (Jobcenter,
+# counselling centres) take part; the desk's case workers and team leads convene and keep them
+# for their agency. Clerks pay and administrators keep reference data: neither reads minutes.
+_NETWORK_VIEW = {"networks.view_network"}
+_NETWORK_KEEP = _NETWORK_VIEW | {"networks.add_network", "networks.change_network"}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.SOCIAL_WORKER: _CASE_WORK | _PAYMENT_REQUEST | _REFERRAL_WORK | _CONSULTATION_STAFF | _CONFERENCE_WORK,
+    Role.SOCIAL_WORKER: _CASE_WORK
+    | _PAYMENT_REQUEST
+    | _REFERRAL_WORK
+    | _CONSULTATION_STAFF
+    | _CONFERENCE_WORK
+    | _NETWORK_KEEP,
     Role.TEAM_LEAD: _CASE_WORK
     | _PAYMENT_LEAD
     | _REFERRAL_WORK
     | _CONSULTATION_STAFF
     | _CONSULTATION_KEEP
     | _CONFERENCE_WORK
+    | _NETWORK_KEEP
     | {
         "cases.decide_access_requests",
         "cases.approve_grants",
@@ -122,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _REFERRAL_WORK
     | _CONSULTATION_STAFF
     | _CONFERENCE_WORK
+    | _NETWORK_VIEW
     | {"payments.view_payment"},
     # Auditors and administrators read no case content by default.
     Role.AUDITOR: {"audit.view_accesslogentry"} | _DIRECTORY_READ,

@@ -14,6 +14,7 @@ from cases.models import Case, Consent, ContactChannel
 from cases.scopes import NoteCategory
 
 from .life_areas import LifeArea, Need
+from .risk import RiskLevel, answered_items
 
 
 class Urgency(models.TextChoices):
@@ -255,3 +256,38 @@ class GoalStep(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RiskAssessment(models.Model):
+    """A structured risk assessment of a case that concerns violence (casework.risk): the
+    checklist's answers, the level it suggested and the level the professional set. Violence
+    data: readable only with the sensitive scope. A reassessment adds a new row; the newest is
+    the current one, the older ones are its history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    category = models.CharField(
+        max_length=20, choices=NoteCategory.choices, default=NoteCategory.VIOLENCE, editable=False
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(_("answers"), default=dict)
+    suggested_level = models.CharField(_("level suggested by the checklist"), max_length=20, choices=RiskLevel.choices)
+    level = models.CharField(_("risk level"), max_length=20, choices=RiskLevel.choices)
+    reasoning = models.TextField(_("professional judgement"), max_length=2000, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed on"), auto_now_add=True)
+
+    objects = ReportingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+        ordering = ["-assessed_at", "-pk"]
+        indexes = [models.Index(fields=["case", "-assessed_at"], name="risk_assessment_current")]
+        constraints = [models.CheckConstraint(condition=Q(category="violence"), name="risk_assessment_is_violence")]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.get_level_display()}"
+
+    @property
+    def items(self):
+        return answered_items(self.answers)

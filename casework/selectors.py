@@ -21,8 +21,8 @@ from cases.models import AccessGrant, CaseEvent, CaseGroupObjectPermission, Case
 from cases.scopes import NOTE_CATEGORY_PERMISSION, NoteCategory
 from cases.selectors import cases_visible_to
 
-from .life_areas import AREAS
-from .models import Appointment, Document, Goal, GoalStep, Intake, LifeAreaStatus, Situation, Task
+from .life_areas import AREAS, LifeArea, Need
+from .models import Appointment, Document, Goal, GoalStep, Intake, LifeAreaStatus, RiskAssessment, Situation, Task
 
 TIMELINE_PAGE_SIZE = 30
 
@@ -290,3 +290,42 @@ def consents_recorded_in(*, access: CaseAccess, since) -> list[Consent]:
         person_id=access.case.person_id, recorded_by_agency_id=access.case.owner_agency_id, given_at__gte=since
     ).select_related("text")
     return list(_reported(queryset.prefetch_related("agencies"), access, "consent"))
+
+
+def risk_assessments_of(*, access: CaseAccess) -> list[RiskAssessment]:
+    """The case's risk assessments, newest (the current one) first; [] without the right to read
+    violence records. The rows shown are logged."""
+    if not access.allows(Action.NOTE_READ, NoteCategory.VIOLENCE):
+        return []
+    rows = RiskAssessment.objects.filter(case=access.case).select_related("agency", "assessed_by")
+    return list(_reported(rows, access, "risk_assessment"))
+
+
+def current_risk_assessment(*, access: CaseAccess) -> RiskAssessment | None:
+    """The newest assessment for those who may read it (logged), so a referral or a conference
+    shows it instead of asking again; None otherwise."""
+    if not access.allows(Action.NOTE_READ, NoteCategory.VIOLENCE):
+        return None
+    rows = RiskAssessment.objects.filter(case=access.case).select_related("agency", "assessed_by")[:1]
+    return next(iter(_reported(rows, access, "risk_assessment", action="view")), None)
+
+
+def concerns_violence(*, access: CaseAccess) -> bool:
+    """Whether the case's safety life area records a need (seen only with the sensitive scope)."""
+    if not access.allows(Action.NOTE_READ, NoteCategory.VIOLENCE):
+        return False
+    return (
+        LifeAreaStatus.objects.filter(case=access.case, area=LifeArea.SAFETY)
+        .filter(Q(need__in=[Need.SUPPORT, Need.URGENT]) | Q(flag=True))
+        .exists()
+    )
+
+
+def risk_assessment_shown_to(*, user, case_id: int) -> RiskAssessment | None:
+    """The current assessment for a page outside the workspace (a referral): only where the user
+    may open the case and read violence records now; nothing and nothing logged otherwise."""
+    try:
+        access = case_access(user=user, case_id=case_id, report=False, log_refusal=False)
+    except NotFound:
+        return None
+    return current_risk_assessment(access=access)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, intake, plan, records, situation, timeline
+from .views import documents, intake, plan, records, risk, situation, timeline
 
 app_name = "casework"
 
@@ -32,6 +32,7 @@ urlpatterns = [
         plan.goal_step_toggle,
         name="goal_step_toggle",
     ),
+    path("faelle/<int:case_id>/gefaehrdung/", risk.risk, name="risk"),
     path("faelle/<int:case_id>/lage/", situation.situation_edit, name="situation_edit"),
     path("faelle/<int:case_id>/uebergabe/", situation.handover, name="handover"),
 ]

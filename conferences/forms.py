@@ -4,6 +4,7 @@ conferences.services, whose errors land at these fields."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -77,6 +78,25 @@ class ParticipantForm(LegalBasisChoiceMixin, forms.Form):
         if data.get("agency") is None:
             return None
         return {"agency": data["agency"], "scope": data.get("scope"), **self.basis()}
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), required=False, widget=DATETIME_INPUT)
+    ends_at = forms.DateTimeField(label=_("Ends at"), required=False, widget=DATETIME_INPUT)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].mandatory = True
+
+    @classmethod
+    def of(cls, conference, **kwargs):
+        initial = {name: getattr(conference, name) for name in ("place", "video_link", "version")}
+        zone_local = {name: timezone.localtime(getattr(conference, name)) for name in ("starts_at", "ends_at")}
+        return cls(initial={**initial, **zone_local}, **kwargs)
 
 
 class ReasonForm(forms.Form):

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from access import events
+from access.case_access import case_access
 from access.conferences import ConferenceSide, conference_for
 from access.decide import right_in
+from access.errors import NotFound
 from access.rules import Action
 from agencies.models import Agency, Membership
 from agencies.selectors import agencies_of
-from cases.models import AccessGrant, Case
+from cases.models import Case
+from cases.scopes import NoteCategory
+from casework.selectors import concerns_violence, current_risk_assessment
 
 from .models import Conference, ConferenceAction, Participant
 from .services.log import report_change
@@ -49,17 +54,6 @@ def invitable_agencies(case: Case) -> QuerySet[Agency]:
     """Agencies that may receive case data, other than the owner."""
     return (
         Agency.objects.filter(is_active=True, receives_case_data=True).exclude(pk=case.owner_agency_id).order_by("name")
-    )
-
-
-def grant_in_force(participant: Participant) -> bool:
-    grant = participant.grant
-    now = timezone.now()
-    return (
-        grant is not None
-        and grant.revoked_at is None
-        and grant.approval in AccessGrant.IN_FORCE
-        and grant.valid_from <= now < grant.valid_until
     )
 
 
@@ -125,3 +119,28 @@ def with_representative_candidates(participants: list[Participant]) -> list[Part
     for participant in participants:
         participant.candidates = by_agency.get(participant.agency_id, [])
     return participants
+
+
+@dataclass(frozen=True)
+class RiskView:
+    """What the conference page shows of the case's risk assessment for this reader."""
+
+    current: object | None  # the current assessment, if the reader may read violence records
+    may_assess: bool  # may record one (the case concerns violence and none is recorded)
+
+
+def risk_for(side: ConferenceSide, user, *, visible: bool) -> RiskView:
+    """The case's current risk assessment, reused instead of asking again: for the owner's case
+    workers and for a participant within its grant (once it confirmed confidentiality — `visible`),
+    as far as the reader's scope covers violence records; the read is logged."""
+    if not visible:
+        return RiskView(None, False)
+    try:
+        access = case_access(user=user, case_id=side.conference.case_id, report=False, log_refusal=False)
+    except NotFound:
+        return RiskView(None, False)
+    current = current_risk_assessment(access=access)
+    may_assess = (
+        current is None and access.allows(Action.NOTE_ADD, NoteCategory.VIOLENCE) and concerns_violence(access=access)
+    )
+    return RiskView(current, may_assess)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, District, Location, Membership
 from agencies.roles import roles_with
+from referrals.models import Offer
 
 from .models import ConsultationBooking, ConsultationException, ConsultationHour
 
@@ -114,3 +115,15 @@ def colleagues_for(agencies: Iterable[Agency]):
 
 def bookings_between(hour: ConsultationHour, first, last) -> list[ConsultationBooking]:
     return list(hour.bookings.filter(date__gte=first, date__lte=last).order_by("date", "starts_at"))
+
+
+def contact_choices(hour: ConsultationHour) -> dict:
+    """What a contact in this hour can name: the districts of its municipality (of residence) and
+    the listed help offers there (referred to)."""
+    municipality = hour.location.district.municipality if hour.location.district else None
+    districts = District.objects.all()
+    offers = Offer.objects.listed()
+    if municipality:
+        districts = districts.filter(municipality=municipality)
+        offers = offers.serving(municipality)
+    return {"districts": districts.order_by("name"), "offers": offers.distinct().order_by("name")}

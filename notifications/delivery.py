@@ -57,6 +57,8 @@ def _deliver_email(notification: Notification) -> None:
         to=[address],
         headers={"Message-ID": f"<{notification.idempotency_key}@notlagen>"},
     )
+    if notification.attachment_name:
+        message.attach(notification.attachment_name, notification.attachment, notification.attachment_type)
     message.send(fail_silently=False)
 
 

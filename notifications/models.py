@@ -83,6 +83,11 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     # What a webhook carries: event type and ids, never content.
     payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # A mail's one attachment, e.g. an invitation as iCalendar (text, no social data: the sender
+    # promises the same as for the subject).
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.TextField(blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

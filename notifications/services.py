@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
@@ -17,6 +18,18 @@ logger = logging.getLogger(__name__)
 Channel = Notification.Channel
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """One file sent with a mail: a name, a MIME type and text content."""
+
+    name: str
+    content: str
+    mimetype: str = "text/plain"
+
+    def fields(self) -> dict[str, str]:
+        return {"attachment_name": self.name, "attachment": self.content, "attachment_type": self.mimetype}
+
+
 def notify(
     *,
     recipients: Iterable,
@@ -27,13 +40,15 @@ def notify(
     reference: str = "",
     link: str = "",
     channels: Sequence[str] = (Channel.IN_APP,),
+    attachment: Attachment | None = None,
 ) -> list[Notification]:
     """Write one outbox row per recipient and channel in the caller's transaction; delivery is
     scheduled on commit (and by the periodic sweep should the broker be unreachable).
 
     `subject` and `body` are (lazy) translatable texts with %(name)s fields filled from
     `params`; they are rendered in each recipient's language. They must not carry social data:
-    name the reference (a case number) and link to the page, which checks access itself."""
+    name the reference (a case number) and link to the page, which checks access itself.
+    `attachment` goes with the mails only, under the same promise."""
     params = params or {}
     now = timezone.now()
     rows = []
@@ -52,6 +67,7 @@ def notify(
                     reference=reference,
                     link=link,
                     next_attempt_at=now,
+                    **(attachment.fields() if attachment and channel == Channel.EMAIL else {}),
                 )
             )
     return _write(rows)

@@ -32,6 +32,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Referral inbox"), "referrals:inbox", Action.REFERRAL_INBOX),
     NavItem(_("Outgoing referrals"), "referrals:outgoing", Action.REFERRAL_OUTGOING),
     NavItem(_("My case conferences"), "conferences:mine", Action.CONFERENCE_ATTEND),
+    NavItem(_("Network meetings"), "networks:list", Action.NETWORK_VIEW),
     NavItem(_("Consultation hours"), "consultations:hours", Action.CONSULTATION_CONTACT),
     NavItem(_("Uptake report"), "consultations:uptake", Action.CONSULTATION_UPTAKE),
     NavItem(_("Access requests"), "cases:access_requests", Action.ACCESS_REQUEST_LIST),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("consultations.urls")),
     path("", include("conferences.urls")),
+    path("", include("networks.urls")),
     path("", include("agencies.urls")),
     path("revision/", include("audit.urls")),
     path("verwaltung/", admin.site.urls),

@@ -102,6 +102,7 @@ ROUTES: dict[str, Route] = {
     "casework:documents": CASE_PAGE,
     "casework:document_download": CASE_PAGE,
     "casework:plan": CASE_PAGE,
+    "casework:risk": CASE_PAGE,
     "casework:goal_change": CASE_POST,
     "casework:goal_step_toggle": CASE_POST,
     "casework:situation_edit": CASE_PAGE,
@@ -160,6 +161,17 @@ ROUTES: dict[str, Route] = {
     "conferences:pdf": Route(allowed="social_worker", refused="grantee_basic"),
     "conferences:act": Route(allowed=None, refused="unrelated", method="post"),
     "conferences:autosave": Route(allowed=None, refused="grantee_collaborate", method="post"),
+    # Network meetings hold no case data: their pages write no read entries, their refusals do.
+    "networks:list": Route(allowed="grantee_collaborate", refused="auditor", personal=False),
+    "networks:create": Route(allowed="social_worker", refused="grantee_collaborate", personal=False),
+    "networks:detail": Route(allowed="grantee_collaborate", refused="grantee_basic", personal=False),
+    "networks:edit": Route(allowed="social_worker", refused="grantee_collaborate", personal=False),
+    "networks:plan": Route(allowed="social_worker", refused="grantee_collaborate", personal=False),
+    "networks:meeting": Route(allowed="grantee_collaborate", refused="unrelated", personal=False),
+    "networks:ics": Route(allowed="grantee_collaborate", refused="unrelated", personal=False),
+    "networks:autosave": Route(allowed=None, refused="grantee_collaborate", method="post"),
+    "networks:act": Route(allowed=None, refused="grantee_collaborate", method="post"),
+    "networks:action_done": Route(allowed=None, refused="grantee_basic", method="post"),
     "audit:search": AUDIT_PAGE,
     "audit:export": AUDIT_PAGE,
     "audit:entry": AUDIT_PAGE,
@@ -250,7 +262,34 @@ def _build():
         place="Rathaus",
         video_link="",
     )
+    _network_with_a_meeting(world)
     return world
+
+
+def _network_with_a_meeting(world) -> None:
+    """The owner convenes a network with the collaborate partner; one meeting, one action."""
+    from access.networks import side_of
+    from networks.services import action_add, meeting_plan, network_create
+
+    sw = world.users["social_worker"]
+    world.network = network_create(actor=sw, name="Netzwerk Nord", agencies=[world.agencies["collaborate"]])
+    side = side_of(sw, world.network)
+    world.meeting = meeting_plan(
+        actor=sw,
+        side=side,
+        starts_at=timezone.now() + timedelta(days=2),
+        ends_at=timezone.now() + timedelta(days=2, hours=2),
+        place="Rathaus",
+    )
+    world.network_action = action_add(
+        actor=sw,
+        side=side,
+        meeting_id=world.meeting.pk,
+        agency=world.owner,
+        assignee=sw,
+        text="Einladung verschicken",
+        due_on=timezone.localdate() + timedelta(days=5),
+    )
 
 
 def _referral_to_a_partner(world) -> None:
@@ -297,6 +336,10 @@ def _url(world, name: str) -> str:
         "offer_id": world.offer.pk,
         "conference_id": world.conference.pk,
         "conference_step": "bestaetigen",
+        "network_id": world.network.pk,
+        "meeting_id": world.meeting.pk,
+        "meeting_step": "protokoll",
+        "network_action_id": world.network_action.pk,
         "hour_id": 999_999,
         "exception_id": 999_999,
         "booking_id": 999_999,

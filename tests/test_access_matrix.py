@@ -276,3 +276,18 @@ def _sharing_outcome(client, world, operation) -> bool:
 def test_sharing_matrix(client, world, actor, operation, allowed):
     client = _client_for(client, world, actor)
     assert _sharing_outcome(client, world, operation) is allowed
+
+
+# Network meetings: agency-level pages, no case. The list needs NETWORK_VIEW, setting a network
+# up NETWORK_MANAGE (which network a person then sees is access.networks.side_of's, tested in
+# tests/test_networks_web.py).
+NETWORK_OPERATIONS = {"/netzwerke/": "network_view", "/netzwerke/neu/": "network_manage"}
+
+
+@pytest.mark.parametrize(
+    ("actor", "url", "allowed"),
+    [(a, url, allowed(a, access_op)) for a in ACTORS for url, access_op in NETWORK_OPERATIONS.items()],
+)
+def test_network_matrix(client, world, actor, url, allowed):
+    client = _client_for(client, world, actor)
+    assert (client.get(url).status_code == 200) is allowed

@@ -46,7 +46,7 @@ def test_withdrawn_agency_and_cancelled_conference_get_no_reminder():
         assert remind()["conferences"] == 0
 
 
-def test_overdue_action_reminds_the_chair_once_unless_done():
+def test_overdue_action_reminds_its_owner_and_the_chair_once_unless_done():
     world = build()
     conference = convene(world)
     sw = world.users["sw"]
@@ -64,7 +64,37 @@ def test_overdue_action_reminds_the_chair_once_unless_done():
     with time_machine.travel(timezone.now() + timedelta(days=6, hours=1), tick=False):
         assert remind()["overdue_actions"] == 1
         assert remind()["overdue_actions"] == 0
-    told = Notification.objects.get(kind="conferences.action_overdue")
-    assert told.recipient == sw and told.link == f"/fallkonferenzen/{conference.pk}/"
+    told = Notification.objects.filter(kind="conferences.action_overdue")
+    assert {(n.recipient, n.channel) for n in told} == {
+        (user, channel) for user in (sw, world.users["jc"]) for channel in ("in_app", "email")
+    }
+    assert {n.link for n in told} == {f"/fallkonferenzen/{conference.pk}/"}
     late.refresh_from_db()
     assert late.overdue_reminded_at is not None
+
+
+def test_invitation_mail_carries_the_date_as_icalendar_and_a_withdrawal_cancels_it(mailoutbox):
+    from icalendar import Calendar
+
+    from notifications.delivery import deliver
+
+    world = build()
+    conference = convene(world)
+    sw = world.users["sw"]
+    invitation = Notification.objects.get(kind="conferences.invitation", channel="email", recipient=world.users["jc"])
+    assert deliver(invitation.pk) == "delivered"
+    (mail,) = mailoutbox
+    ((name, content, mimetype),) = mail.attachments
+    assert (name, mimetype) == ("fallkonferenz.ics", "text/calendar")
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert event.decoded("dtstart") == conference.starts_at and str(event["status"]) == "CONFIRMED"
+    assert "Nowak" not in content and conference.purpose not in content
+    assert not Notification.objects.filter(kind="conferences.invitation", channel="in_app").exclude(attachment="")
+
+    participant = conference.participants.get(agency=world.jobcenter)
+    services.participant_withdraw(
+        actor=sw, side=_side(sw, conference), participant_id=participant.pk, reason="Nicht mehr nötig"
+    )
+    withdrawn = Notification.objects.get(kind="conferences.withdrawn", channel="email", recipient=world.users["jc"])
+    (event,) = Calendar.from_ical(withdrawn.attachment).walk("VEVENT")
+    assert str(event["status"]) == "CANCELLED"

@@ -273,6 +273,15 @@ def _set(path: list, value):
 
 
 SAL = ["service_at_locations", 0]
+
+
+def _overlapping_hours(entry):
+    schedules = entry["service_at_locations"][0]["schedules"]
+    later = dict(schedules[0], id=str(uuid.uuid4()))
+    later["opens_at"] = later["opens_at"][:3] + "30" + later["opens_at"][5:]  # half an hour later
+    schedules.append(later)
+
+
 BAD_ENTRIES = [
     ("missing name", _set(["name"], ""), "Der Name des Angebots fehlt"),
     ("unknown category", _set(["attributes", 0, "taxonomy_term", "code"], "astrology"), "Unbekannte Kategorie"),
@@ -282,6 +291,7 @@ BAD_ENTRIES = [
     ("closes before it opens", _set(SAL + ["schedules", 0, "closes_at"], "08:00"), "schließen um 08:00"),
     ("monthly rule", _set(SAL + ["schedules", 0, "freq"], "MONTHLY"), "wöchentliche Öffnungszeiten"),
     ("bad weekday", _set(SAL + ["schedules", 0, "byday"], "1MO"), "keine Wochentage"),
+    ("overlapping hours", _overlapping_hours, "überschneidet sich"),
     ("bad postal code", _set(SAL + ["location", "addresses", 0, "postal_code"], "3045"), "Postleitzahl „3045“"),
     ("unknown district", _set(["service_areas", 0, "name"], "Hannover – Atlantis"), "Unbekannter Stadtteil"),
     ("unknown location district", _set(SAL + ["location", "x_notlagen", "district"], "Atlantis"), "Atlantis"),

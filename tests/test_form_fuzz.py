@@ -64,6 +64,9 @@ POST_FIELDS = {
     "consultations:booking_cancel": [],
     "conferences:act": ["participant", "attendance", "representative", "sent_information"],
     "conferences:autosave": ["minutes-minutes", "minutes-version"],
+    "networks:autosave": ["minutes-minutes", "minutes-version"],
+    "networks:act": ["minutes-minutes", "minutes-version", "minutes-keep_names"],
+    "networks:action_done": ["done", "next_meeting"],
     "referrals:act": ["ablehnen-version", "ablehnen-outcome", "ablehnen-note"],
     "referrals:create": ["offer", "version", "purpose", "scope", "legal_basis", "urgency", "respond_by", "message"],
     "notifications:webhook_rotate": [],
@@ -128,6 +131,7 @@ def demo(django_db_setup, django_db_blocker):
         from conferences.models import Conference
         from consultations.models import ConsultationBooking, ConsultationException, ConsultationHour
         from fixtures.loader import load_demo_data
+        from networks.models import Meeting, MeetingAction
 
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -163,6 +167,10 @@ def demo(django_db_setup, django_db_blocker):
                 "location_id": ConsultationHour.objects.values_list("location_id", flat=True).first() or 1,
                 "conference_id": Conference.objects.values_list("pk", flat=True).first() or 1,
                 "conference_step": "anwesenheit",
+                "network_id": Meeting.objects.values_list("network_id", flat=True).first() or 1,
+                "meeting_id": Meeting.objects.order_by("-starts_at").values_list("pk", flat=True).first() or 1,
+                "meeting_step": "protokoll",
+                "network_action_id": MeetingAction.objects.values_list("pk", flat=True).first() or 1,
             }
             users = {u.username: u for u in User.objects.filter(username__in=ROLES)}
             # A first conversation still running, so every step of it takes input.

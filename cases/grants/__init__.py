@@ -7,7 +7,12 @@ its grant) are private functions of these modules, never flags on the public one
 
 from .access_grants import consent_covers, end_of_day, grant_approve, grant_create, grant_refuse, grant_revoke
 from .break_glass import BREAK_GLASS_SITUATIONS, break_glass_open
-from .conference_grants import conference_grant_open, conference_grant_revoke, conference_grant_until
+from .conference_grants import (
+    conference_grant_follow_date,
+    conference_grant_open,
+    conference_grant_revoke,
+    conference_grant_until,
+)
 from .consents import consent_record, consent_withdraw
 from .referral_grants import referral_grant_follow_up, referral_grant_open, referral_grant_revoke
 from .requests import access_request_create, access_request_decide
@@ -17,6 +22,7 @@ __all__ = [
     "access_request_create",
     "access_request_decide",
     "break_glass_open",
+    "conference_grant_follow_date",
     "conference_grant_open",
     "conference_grant_revoke",
     "conference_grant_until",

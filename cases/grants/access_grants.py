@@ -69,9 +69,8 @@ def grant_create(
     (without consent) it waits for a team lead other than the one who asked (grant_approve)."""
     access = access_for(actor, case)
     access.require(Action.GRANTS_MANAGE)
-    approval = AccessGrant.Approval.PENDING if statute is not None else AccessGrant.Approval.NOT_NEEDED
-    grant = _grant_create(
-        actor=actor,
+    return grant_open(
+        granted_by=actor,
         case=access.case,
         grantee_agency=grantee_agency,
         scope=scope,
@@ -80,12 +79,21 @@ def grant_create(
         valid_from=valid_from,
         consent=consent,
         statute=statute,
-        approval=approval,
+    )
+
+
+def grant_open(*, granted_by, case, scope: str, consent=None, statute=None, **fields) -> AccessGrant:
+    """Open a grant already allowed (by grant_create, a referral's acceptance or a conference's
+    invitation), the one way sharing takes effect: on consent at once — the team leads told of
+    the sensitive scope —, on a statute pending a team lead other than `granted_by`."""
+    approval = AccessGrant.Approval.PENDING if statute is not None else AccessGrant.Approval.NOT_NEEDED
+    grant = _grant_create(
+        actor=granted_by, case=case, scope=scope, consent=consent, statute=statute, approval=approval, **fields
     )
     if approval == AccessGrant.Approval.PENDING:
-        _tell_team_leads(grant, actor, gettext_lazy("Sharing without consent awaits your approval"))
+        _tell_team_leads(grant, granted_by, gettext_lazy("Sharing without consent awaits your approval"))
     elif scope == Scope.SENSITIVE:
-        _tell_team_leads(grant, actor, gettext_lazy("A case was shared with its sensitive data"))
+        _tell_team_leads(grant, granted_by, gettext_lazy("A case was shared with its sensitive data"))
     return grant
 
 

@@ -4,7 +4,8 @@ participant's legal basis: on consent at once (the consent must cover agency, sc
 on a statute after the owning agency's four eyes, as any sharing without consent. The grant
 runs from the invitation until CONFERENCE_GRANT_DAYS_AFTER days after the conference, never
 longer than the consent or ACCESS_GRANT_MAX_DAYS. It is `granted_by` the convening worker.
-Each function asks the access layer for CONFERENCE_CONVENE on the case itself."""
+A moved conference moves the grants' end. Each function asks the access layer for
+CONFERENCE_CONVENE on the case itself."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from access.case_access import access_for
 from access.rules import Action
 
+from ..access_sync import case_permissions_sync
 from ..models import AccessGrant
-from ..scopes import Scope
-from .access_grants import _grant_create, _grant_revoke, _tell_team_leads, end_of_day
+from ._log import report
+from .access_grants import _grant_revoke, end_of_day, grant_open
 
 
 def conference_grant_until(conference, consent, now: datetime) -> datetime:
@@ -41,25 +42,16 @@ def conference_grant_open(*, actor, participant) -> AccessGrant:
     team lead of the owning agency other than the actor)."""
     conference = participant.conference
     access_for(actor, conference.case).require(Action.CONFERENCE_CONVENE)
-    now = timezone.now()
-    approval = AccessGrant.Approval.PENDING if participant.statute_id else AccessGrant.Approval.NOT_NEEDED
-    grant = _grant_create(
-        actor=actor,
+    return grant_open(
+        granted_by=actor,
         case=conference.case,
         grantee_agency=participant.agency,
         scope=participant.scope,
         purpose=conference.purpose[:300] or conference.title,
-        valid_until=conference_grant_until(conference, participant.consent, now),
+        valid_until=conference_grant_until(conference, participant.consent, timezone.now()),
         consent=participant.consent,
         statute=participant.statute,
-        approval=approval,
     )
-    if approval == AccessGrant.Approval.PENDING:
-        _tell_team_leads(grant, actor, gettext_lazy("Sharing without consent awaits your approval"))
-    elif participant.scope == Scope.SENSITIVE:
-        # As for any sharing of the sensitive scope on consent (grant_create).
-        _tell_team_leads(grant, actor, gettext_lazy("A case was shared with its sensitive data"))
-    return grant
 
 
 @transaction.atomic
@@ -72,3 +64,25 @@ def conference_grant_revoke(*, actor, participant, reason: str) -> AccessGrant |
     if grant.revoked_at is not None:
         return None
     return _grant_revoke(actor=actor, grant=grant, reason=reason)
+
+
+@transaction.atomic
+def conference_grant_follow_date(*, actor, participant) -> AccessGrant | None:
+    """The conference moved: the participant's grant runs until CONFERENCE_GRANT_DAYS_AFTER days
+    after the new date (within its consent, checked by the caller before the move)."""
+    conference = participant.conference
+    access_for(actor, conference.case).require(Action.CONFERENCE_CONVENE)
+    if participant.grant_id is None:
+        return None
+    grant = (
+        AccessGrant.objects.select_for_update().select_related("case", "grantee_agency").get(pk=participant.grant_id)
+    )
+    if grant.revoked_at is not None:
+        return None
+    until = conference_grant_until(conference, participant.consent, timezone.now())
+    if until != grant.valid_until:
+        grant.valid_until = until
+        grant.save(update_fields=["valid_until"])
+        case_permissions_sync(grant.case)
+        report(actor, "change", grant, case=grant.case, purpose="case conference moved")
+    return grant

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from access.decide import may, require_in, right_in
 from access.rules import Action
@@ -20,7 +19,7 @@ from access.rules import Action
 from ..access_sync import case_permissions_sync
 from ..models import AccessGrant
 from ._log import report
-from .access_grants import _grant_create, _grant_revoke, _tell_team_leads, end_of_day, grant_event
+from .access_grants import _grant_revoke, end_of_day, grant_event, grant_open
 
 
 def _grant_until(referral, now: datetime) -> datetime:
@@ -37,22 +36,16 @@ def referral_grant_open(*, actor, referral) -> AccessGrant:
     """The receiving agency accepted: its grant of the referral's scope opens (or, on a statute,
     waits for the owning agency's team lead)."""
     require_in(actor, Action.REFERRAL_ANSWER, referral.receiving_agency_id)
-    now = timezone.now()
-    approval = AccessGrant.Approval.PENDING if referral.statute_id else AccessGrant.Approval.NOT_NEEDED
-    grant = _grant_create(
-        actor=referral.created_by,
+    return grant_open(
+        granted_by=referral.created_by,
         case=referral.case,
         grantee_agency=referral.receiving_agency,
         scope=referral.scope,
         purpose=referral.purpose,
-        valid_until=_grant_until(referral, now),
+        valid_until=_grant_until(referral, timezone.now()),
         consent=referral.consent,
         statute=referral.statute,
-        approval=approval,
     )
-    if approval == AccessGrant.Approval.PENDING:
-        _tell_team_leads(grant, referral.created_by, gettext_lazy("Sharing without consent awaits your approval"))
-    return grant
 
 
 def _grant_of(referral) -> AccessGrant | None:

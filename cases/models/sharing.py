@@ -161,6 +161,10 @@ class AccessGrant(models.Model):
     def is_active_at(self, moment) -> bool:
         return self.revoked_at is None and self.valid_from <= moment < self.valid_until
 
+    def is_in_force(self, now=None) -> bool:
+        """This grant opens the case now (GrantQuerySet.in_force, for one loaded row)."""
+        return self.approval in self.IN_FORCE and self.is_active_at(now or timezone.now())
+
 
 class AccessRequest(models.Model):
     class Status(models.TextChoices):

@@ -15,6 +15,7 @@ from .intake import (
 )
 from .plan import goal_add, goal_set_status, goal_step_add, goal_step_set_done
 from .records import appointment_add, appointment_cancel, task_add, task_set_done
+from .risk import risk_assessment_add
 from .situation import MAX_ADULTS, MAX_CHILD_AGE, SituationConflict, situation_update
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "intake_draft_save",
     "intake_reason_save",
     "intake_start",
+    "risk_assessment_add",
     "situation_update",
     "task_add",
     "task_set_done",

@@ -2,7 +2,13 @@
 (access.conferences or the case's access) first and puts its errors at the fields."""
 
 from .actions import action_add, action_review, actions_to_review
-from .convene import conference_cancel, conference_convene, participant_invite, participant_withdraw
+from .convene import (
+    conference_cancel,
+    conference_convene,
+    conference_reschedule,
+    participant_invite,
+    participant_withdraw,
+)
 from .meeting import (
     attendance_record,
     confidentiality_confirm,
@@ -19,6 +25,7 @@ __all__ = [
     "attendance_record",
     "conference_cancel",
     "conference_convene",
+    "conference_reschedule",
     "confidentiality_confirm",
     "decision_add",
     "guests_present",

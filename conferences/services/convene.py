@@ -3,6 +3,7 @@ opens the agency's grant through cases.grants; a withdrawal or cancellation revo
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -15,18 +16,26 @@ from access.conferences import ConferenceSide, require_convene
 from access.rules import Action
 from agencies.selectors import members_with_perm_in
 from cases import timeline
-from cases.grants import conference_grant_open, conference_grant_revoke, conference_grant_until, consent_covers
+from cases.grants import (
+    conference_grant_follow_date,
+    conference_grant_open,
+    conference_grant_revoke,
+    conference_grant_until,
+    consent_covers,
+)
 from cases.grants.access_grants import end_of_day
 from cases.models import Case, Consent, Visibility
 from cases.scopes import Scope
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import Attachment, notify
 from notlagen.dates import format_when
 
+from ..calendar import ICS_FILENAME, invitation_ics
 from ..models import AgendaItem, Conference, Guest, Participant
 from .log import report_change
 
 ATTEND_PERM = "conferences.view_conference"
+CANCELLING = ("conferences.withdrawn", "conferences.cancelled")
 CONVENE_PERM = "conferences.add_conference"
 
 
@@ -77,14 +86,8 @@ def participant_errors(case, conference, rows, *, taken=()) -> dict[str, str]:
     return errors
 
 
-def _conference_errors(*, case, fields: dict, participants, guests, agenda, previous) -> dict[str, str]:
+def _when_and_where_errors(fields: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if case.status == Case.Status.CLOSED:
-        errors["__all__"] = _("The case is closed; no conference can be convened on it.")
-    if not (fields["title"] or "").strip():
-        errors["title"] = _("Please give the conference a title.")
-    if not (fields["purpose"] or "").strip():
-        errors["purpose"] = _("Please state the purpose of the conference.")
     starts_at, ends_at = fields["starts_at"], fields["ends_at"]
     if starts_at is None:
         errors["starts_at"] = _("Please enter when the conference starts.")
@@ -96,6 +99,19 @@ def _conference_errors(*, case, fields: dict, participants, guests, agenda, prev
         errors["ends_at"] = _("The end must be after the start.")
     if not (fields["place"] or "").strip() and not fields["video_link"]:
         errors["place"] = _("Please give a place or a video link.")
+    return errors
+
+
+def _conference_errors(*, case, fields: dict, participants, guests, agenda, previous) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if case.status == Case.Status.CLOSED:
+        errors["__all__"] = _("The case is closed; no conference can be convened on it.")
+    if not (fields["title"] or "").strip():
+        errors["title"] = _("Please give the conference a title.")
+    if not (fields["purpose"] or "").strip():
+        errors["purpose"] = _("Please state the purpose of the conference.")
+    errors.update(_when_and_where_errors(fields))
+    starts_at, ends_at = fields["starts_at"], fields["ends_at"]
     if not participants:
         errors["participants"] = _("Please invite at least one other agency.")
     if any(not (g.get("name") or "").strip() for g in guests):
@@ -145,16 +161,20 @@ def _invite(actor, conference: Conference, row) -> Participant:
 
 
 def _tell_agency(participant: Participant, subject, kind: str = "conferences.invitation") -> None:
-    """The members of the agency who attend conferences: the case number and the date, a link."""
+    """The members of the agency who attend conferences: the case number and the date, a link;
+    the mail carries the date as iCalendar (cancelled for a withdrawn or cancelled invitation)."""
     conference = participant.conference
+    link = reverse("conferences:detail", args=[conference.pk])
+    ics = invitation_ics(conference, page_url=f"{settings.SITE_URL}{link}", cancelled=kind in CANCELLING)
     notify(
         recipients=members_with_perm_in(agency_id=participant.agency_id, perm=ATTEND_PERM),
         kind=kind,
         subject=subject,
         params={"reference": conference.case.reference, "date": format_when(conference.starts_at, "datetime")},
         reference=conference.case.reference,
-        link=reverse("conferences:detail", args=[conference.pk]),
+        link=link,
         channels=(Notification.Channel.IN_APP, Notification.Channel.EMAIL),
+        attachment=Attachment(ICS_FILENAME, ics.decode(), "text/calendar"),
     )
 
 
@@ -274,6 +294,39 @@ def conference_cancel(*, actor, side: ConferenceSide, reason: str, version: int)
         )
     conference.status = Conference.Status.CANCELLED
     _touch(conference, "status")
+    report_change(actor, side, "change", "conference", conference.pk)
+    return conference
+
+
+@transaction.atomic
+def conference_reschedule(*, actor, side: ConferenceSide, version: int, **fields) -> Conference:
+    """Move a planned conference (fields: starts_at, ends_at, place, video_link). Every invited
+    agency's grant follows the new date — refused at the date if a consent would not reach it —
+    and the agencies get the new date with the updated .ics (same UID, higher SEQUENCE)."""
+    conference = _locked(side, actor, version)
+    if conference.status != Conference.Status.PLANNED:
+        raise ValidationError({"__all__": _("Only a planned conference can be moved.")})
+    errors = _when_and_where_errors(fields)
+    active = list(conference.participants.filter(withdrawn_at=None).select_related("agency", "consent", "statute"))
+    if not errors:
+        moved = Conference(case=conference.case, starts_at=fields["starts_at"], ends_at=fields["ends_at"])
+        rows = [{"agency": p.agency, "scope": p.scope, "consent": p.consent, "statute": p.statute} for p in active]
+        if basis_errors := participant_errors(conference.case, moved, rows):
+            errors["starts_at"] = " ".join(str(message) for message in basis_errors.values())
+    if errors:
+        raise ValidationError(errors)
+    conference.starts_at, conference.ends_at = fields["starts_at"], fields["ends_at"]
+    conference.place, conference.video_link = (fields["place"] or "").strip(), fields["video_link"] or ""
+    conference.reminded_at = None
+    _touch(conference, "starts_at", "ends_at", "place", "video_link", "reminded_at")
+    for participant in active:
+        participant.conference = conference
+        conference_grant_follow_date(actor=actor, participant=participant)
+        _tell_agency(
+            participant,
+            gettext_lazy("The case conference on case %(reference)s was moved to %(date)s"),
+            "conferences.moved",
+        )
     report_change(actor, side, "change", "conference", conference.pk)
     return conference
 

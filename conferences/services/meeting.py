@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.conferences import ConferenceSide
+from notlagen.text import minutes_text
 
 from ..models import Conference, ConfidentialityConfirmation, Decision, Guest, Participant
 from .convene import _locked, _touch
@@ -66,13 +67,6 @@ def has_confirmed(user, conference) -> bool:
     return ConfidentialityConfirmation.objects.filter(conference=conference, user=user).exists()
 
 
-def _minutes_text(text) -> str:
-    text = (text or "").replace("\r\n", "\n")
-    if len(text) > MINUTES_MAX:
-        raise ValidationError({"minutes": _("The minutes may hold at most %(n)d characters.") % {"n": MINUTES_MAX}})
-    return text
-
-
 @transaction.atomic
 def minutes_autosave(*, actor, side: ConferenceSide, text: str, version) -> Conference:
     """Keep the draft of the minutes (on every change); the version guards against a second
@@ -80,7 +74,7 @@ def minutes_autosave(*, actor, side: ConferenceSide, text: str, version) -> Conf
     conference = _locked(side, actor, version if version is not None else -1)
     if conference.status == Conference.Status.CANCELLED:
         raise ValidationError({"__all__": _("The conference has been cancelled.")})
-    conference.minutes_draft, conference.minutes_saved_at = _minutes_text(text), timezone.now()
+    conference.minutes_draft, conference.minutes_saved_at = minutes_text(text, limit=MINUTES_MAX), timezone.now()
     _touch(conference, "minutes_draft", "minutes_saved_at")
     return conference
 
@@ -93,7 +87,7 @@ def minutes_finalise(*, actor, side: ConferenceSide, text: str, version) -> Conf
         raise ValidationError({"__all__": _("The conference has been cancelled.")})
     if conference.starts_at > timezone.now():
         raise ValidationError({"minutes": _("Minutes can be finalised once the conference has begun.")})
-    text = _minutes_text(text).strip()
+    text = minutes_text(text, limit=MINUTES_MAX).strip()
     if not text:
         raise ValidationError({"minutes": _("Please write the minutes.")})
     conference.minutes, conference.minutes_draft = text, ""

@@ -1,7 +1,8 @@
 """Reminders of case conferences (Celery beat, conferences.tasks): the invited agencies'
 members and the chair CONFERENCE_REMIND_HOURS_BEFORE hours before a planned conference; the
-chair once an agreed action is overdue (its task not done). Each row is handled in its own
-transaction, locked with skip_locked and marked, so two sweeps never remind twice."""
+member responsible for an agreed action and the chair once it is overdue (its task not done).
+Each row is handled in its own transaction, locked with skip_locked and marked, so two sweeps
+never remind twice."""
 
 from __future__ import annotations
 
@@ -42,15 +43,18 @@ def _remind_conference(conference: Conference) -> None:
 
 
 def _remind_overdue(action: ConferenceAction) -> None:
+    """The action's owner (the member responsible) and the chair, who follows the actions up."""
     conference = action.conference
-    owner = conference.chair or conference.created_by
+    chair = conference.chair or conference.created_by
+    recipients = {user.pk: user for user in (action.assignee, chair) if user.is_active}
     notify(
-        recipients=[owner],
+        recipients=recipients.values(),
         kind="conferences.action_overdue",
         subject=gettext_lazy("An agreed action of the case conference on case %(reference)s is overdue"),
         params={"reference": conference.case.reference},
         reference=conference.case.reference,
         link=reverse("conferences:detail", args=[conference.pk]),
+        channels=CHANNELS,
     )
 
 
@@ -84,7 +88,7 @@ def remind(*, now=None) -> dict[str, int]:
             task__done_at__isnull=True,
         )
         .exclude(conference__status=Conference.Status.CANCELLED)
-        .select_related("conference__case", "conference__chair", "conference__created_by")
+        .select_related("assignee", "conference__case", "conference__chair", "conference__created_by")
     )
     return {
         "conferences": _each(soon, list(soon.values_list("pk", flat=True)), "reminded_at", _remind_conference),

@@ -14,24 +14,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import events
-from access.conferences import require_convene
+from access.conferences import details_visible, grant_in_force, minutes_visible, require_convene
 from access.errors import NotFound
 from cases import selectors as case_selectors
 from cases.views._helpers import apply_errors
 from notlagen.dates import format_when
 
 from .. import calendar, minutes_pdf, selectors, services
-from ..forms import ActionForm, AttendanceForm, DecisionForm, MinutesForm, ParticipantForm, ReasonForm, ReviewForm
+from ..forms import (
+    ActionForm,
+    AttendanceForm,
+    DecisionForm,
+    MinutesForm,
+    ParticipantForm,
+    ReasonForm,
+    RescheduleForm,
+    ReviewForm,
+)
 from ..services.log import report_change
 from ..services.meeting import has_confirmed
 from .steps import STEPS
-
-
-def minutes_visible(side, user) -> bool:
-    """The owner's case workers; a participant once confirmed and within its grant."""
-    if side.owner:
-        return True
-    return selectors.grant_in_force(side.participant) and has_confirmed(user, side.conference)
 
 
 def _forms(side, user, bound: dict | None = None) -> dict:
@@ -50,6 +52,7 @@ def _forms(side, user, bound: dict | None = None) -> dict:
             members=selectors.action_members(conference),
         ),
         "cancel": ReasonForm(initial={"version": conference.version}, prefix="cancel"),
+        "move": RescheduleForm.of(conference, prefix="move"),
         "invite": ParticipantForm(
             prefix="invite",
             agencies=selectors.invitable_agencies(conference.case),
@@ -63,18 +66,23 @@ def _forms(side, user, bound: dict | None = None) -> dict:
 def _page(request, side, *, bound=None, step_errors=(), status: int = 200):
     conference = side.conference
     visible = minutes_visible(side, request.user)
-    participants = [p for p in conference.participants.all() if side.owner or p.is_active]
+    details = details_visible(side)
+    participants = [p for p in conference.participants.all() if side.owner or (details and p.is_active)]
+    if not details:
+        participants = [side.participant]
     if side.convenes:
         selectors.with_representative_candidates(participants)
     context = {
         "conference": conference,
         "side": side,
         "participants": participants,
-        "guests": list(conference.guests.all()),
-        "agenda": list(conference.agenda.all()),
+        "guests": list(conference.guests.all()) if details else [],
+        "agenda": list(conference.agenda.all()) if details else [],
         "minutes_visible": visible,
         "confirmed": side.owner or has_confirmed(request.user, conference),
-        "grant_in_force": side.owner or selectors.grant_in_force(side.participant),
+        "grant_in_force": grant_in_force(side),
+        "details_visible": details,
+        "risk": selectors.risk_for(side, request.user, visible=visible),
         "decisions": list(conference.decisions.all()) if visible else [],
         "actions": selectors.actions_of(conference) if visible else [],
         "to_review": services.actions_to_review(conference) if side.convenes else [],
@@ -131,6 +139,7 @@ def step_form_key(step: str) -> str:
         "beschluss": "decision",
         "massnahme": "action",
         "absagen": "cancel",
+        "verschieben": "move",
         "einladen": "invite",
     }.get(step, step)
 

@@ -17,6 +17,7 @@ from ..forms import (
     MinutesForm,
     ParticipantForm,
     ReasonForm,
+    RescheduleForm,
     ReviewForm,
     WithdrawForm,
 )
@@ -111,6 +112,15 @@ def _cancel(request, side):
     return form, run, _("The conference has been cancelled; the agencies' access has ended.")
 
 
+def _reschedule(request, side):
+    form = RescheduleForm(request.POST, prefix="move")
+
+    def run(d):
+        services.conference_reschedule(actor=request.user, side=side, **d)
+
+    return form, run, _("The conference has been moved; the agencies have the new date.")
+
+
 def _invite(request, side):
     conference = side.conference
     form = ParticipantForm(
@@ -154,6 +164,7 @@ STEPS = {
     "anwesenheit": _attendance,
     "zurueckziehen": _withdraw,
     "absagen": _cancel,
+    "verschieben": _reschedule,
     "einladen": _invite,
     "pruefen": _review,
 }

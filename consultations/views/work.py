@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +14,8 @@ from django.views.decorators.http import require_POST
 
 from access.decide import require_in
 from access.rules import Action
-from agencies.models import District
-from referrals.models import Offer
 
-from .. import schedule, services, work
+from .. import schedule, selectors, services, work
 from ..forms import BookingForm, ContactForm, ExceptionForm
 from .manage import apply_errors, detail_context, hour_or_404
 
@@ -97,18 +94,6 @@ def booking_cancel(request, hour_id: int, booking_id: int):
     return redirect("consultations:hour", hour.pk)
 
 
-def _choices_for(hour) -> dict:
-    municipality = hour.location.district.municipality if hour.location.district else None
-    districts = District.objects.all()
-    offers = Offer.objects.filter(is_active=True, provider__is_active=True)
-    if municipality:
-        districts = districts.filter(municipality=municipality)
-        offers = offers.filter(
-            Q(locations__district__municipality=municipality) | Q(districts__municipality=municipality)
-        )
-    return {"districts": districts.order_by("name"), "offers": offers.distinct().order_by("name")}
-
-
 @login_required
 def contact_add(request, hour_id: int):
     hour = hour_or_404(hour_id)
@@ -116,7 +101,7 @@ def contact_add(request, hour_id: int):
     data = request.POST if request.method == "POST" else None
     last_date = request.session.get(f"consultation-{hour.pk}-date")
     initial = {"date": last_date or timezone.localdate().isoformat(), "outcome": "information"}
-    form = ContactForm(data, initial=initial, **_choices_for(hour))
+    form = ContactForm(data, initial=initial, **selectors.contact_choices(hour))
     if data is not None and form.is_valid():
         try:
             contact = work.contact_record(

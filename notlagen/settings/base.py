@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "referrals",
     "consultations",
     "conferences",
+    "networks",
     "notifications",
     "audit",
     "fixtures",

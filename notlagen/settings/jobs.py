@@ -135,3 +135,6 @@ CELERY_BEAT_SCHEDULE["referrals-remind-and-expire"] = {
 CONFERENCE_GRANT_DAYS_AFTER = env_int("CONFERENCE_GRANT_DAYS_AFTER", 14, minimum=0)
 CONFERENCE_REMIND_HOURS_BEFORE = env_int("CONFERENCE_REMIND_HOURS_BEFORE", 24, minimum=1)
 CELERY_BEAT_SCHEDULE["conferences-remind"] = {"task": "conferences.tasks.remind", "schedule": 3600.0}
+
+# Network meetings: the member responsible for an overdue agreed action is reminded once.
+CELERY_BEAT_SCHEDULE["networks-remind"] = {"task": "networks.tasks.remind", "schedule": 3600.0}

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cases.scopes import Scope
+from casework.risk import RiskLevel
 from notlagen.text import markdown_lite as render_markdown_lite
 
 register = template.Library()
@@ -62,3 +63,8 @@ def markdown_lite(text):
 @register.filter
 def scope_label(code):
     return dict(Scope.choices).get(code, code)
+
+
+@register.filter
+def risk_level(code):
+    return dict(RiskLevel.choices).get(code, code)

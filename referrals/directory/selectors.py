@@ -18,12 +18,7 @@ def listed_offers() -> QuerySet[Offer]:
     """Active offers of active providers, with everything a list shows in a fixed number of
     queries (provider joined; languages, target groups, districts, locations with their district
     and schedules prefetched), whatever the number of offers."""
-    return (
-        Offer.objects.filter(is_active=True, provider__is_active=True)
-        .select_related("provider")
-        .prefetch_related(*_OFFER_PREFETCHES)
-        .order_by("name", "pk")
-    )
+    return Offer.objects.listed().select_related("provider").prefetch_related(*_OFFER_PREFETCHES).order_by("name", "pk")
 
 
 _OFFER_PREFETCHES = (

@@ -76,7 +76,7 @@ def default_municipality(user, choices: list[str]) -> str:
 
 
 def _active_offers(target_group: str):
-    offers = Offer.objects.filter(is_active=True, provider__is_active=True)
+    offers = Offer.objects.listed()
     if target_group:
         codes = {target_group, TargetGroup.EVERYONE}
         offers = offers.filter(Exists(OfferTargetGroup.objects.filter(offer=OuterRef("pk"), code__in=codes)))

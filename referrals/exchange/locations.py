@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..models import OfferLocation
+from ..schedules import check_openings
 from . import values
 from .assemble import ORIGIN
 from .plan import Context, LocationPlan, check_model
@@ -55,7 +57,12 @@ def _schedules(sal: dict, location: dict, ctx: Context) -> list[tuple]:
     for owner in (sal, location):
         for raw in values.objects(owner, "schedules", ctx.reporter(owner)):
             rows += values.weekly_hours(raw, ctx.reporter(raw, owner.get(ORIGIN, "")))
-    return list(dict.fromkeys(rows))
+    rows = list(dict.fromkeys(rows))
+    try:
+        check_openings(rows)  # the same rule as typed opening hours: no two of a day overlap
+    except ValidationError as error:
+        ctx.reporter(location, sal.get(ORIGIN, ""))(" ".join(error.messages))
+    return rows
 
 
 def _location_plan(sal: dict, ctx: Context, offer_uid: uuid.UUID | None) -> LocationPlan | None:

@@ -68,6 +68,18 @@ class Provider(models.Model):
         return self.agency_id is None
 
 
+class OfferQuerySet(models.QuerySet):
+    def listed(self) -> OfferQuerySet:
+        """What the directory lists: active offers of active providers."""
+        return self.filter(is_active=True, provider__is_active=True)
+
+    def serving(self, municipality: str) -> OfferQuerySet:
+        """Offers located in or serving a district of the municipality (may repeat rows: distinct)."""
+        return self.filter(
+            models.Q(locations__district__municipality=municipality) | models.Q(districts__municipality=municipality)
+        )
+
+
 class Offer(models.Model):
     """A help offer (HSDS service)."""
 
@@ -92,6 +104,8 @@ class Offer(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = OfferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("help offer")

@@ -17,6 +17,7 @@ from access.errors import NotFound, as_int
 from access.rules import Action
 from cases import selectors as case_selectors
 from cases.views._helpers import apply_errors
+from casework.selectors import current_risk_assessment
 from casework.views._common import render_tab
 
 from .. import selectors, services
@@ -113,4 +114,5 @@ def create(request, case_id: int):
         offer=offer,
         draft=draft,
         has_consents=bool(consents),
+        risk=current_risk_assessment(access=access),
     )

@@ -18,6 +18,7 @@ from access.referrals import ReferralSide
 from access.rules import Action
 from access.web import requires
 from cases.views._helpers import apply_errors
+from casework.selectors import risk_assessment_shown_to
 
 from .. import selectors, services, slip
 from ..forms import AcceptForm, CompleteForm, DeclineForm, FirstContactForm, StateFilterForm, StepForm, WithdrawForm
@@ -91,6 +92,7 @@ def _page(request, side: ReferralSide, kept: dict | None = None, status: int = 2
             "case_open_to_receiver": side.receiver
             and referral.grant_id is not None
             and referral.grant.revoked_at is None,
+            "risk": risk_assessment_shown_to(user=request.user, case_id=referral.case_id),
         },
         status=status,
     )

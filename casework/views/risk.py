@@ -1,0 +1,64 @@
+"""The risk assessment of a case that concerns violence: the current one, its history and a new
+assessment. Only for those who may read violence records on the case (others get a 404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from access.case_access import case_access
+from access.rules import Action
+from cases.scopes import NoteCategory
+from cases.views._helpers import apply_errors
+
+from .. import selectors, services
+from ..risk import ITEMS, RiskLevel, suggested_level
+from ..risk_forms import RiskAssessmentForm
+from ._common import back_to, render_tab
+
+
+@login_required
+def risk(request, case_id: int):
+    access = case_access(user=request.user, case_id=case_id, action=Action.NOTE_READ, category=NoteCategory.VIOLENCE)
+    assessments = selectors.risk_assessments_of(access=access)
+    current = assessments[0] if assessments else None
+    can_assess = access.allows(Action.NOTE_ADD, NoteCategory.VIOLENCE)
+    form, status = None, 200
+    if can_assess:
+        form = RiskAssessmentForm(
+            request.POST if request.method == "POST" else None,
+            initial={"seen_current": current.pk if current else None},
+        )
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                services.risk_assessment_add(actor=request.user, case=access, **form.service_arguments())
+            except ValidationError as error:
+                apply_errors(form, error)
+                # The page shows the current assessment as it is now: the next submit is based on it.
+                form.data = form.data.copy()
+                form.data["seen_current"] = str(current.pk) if current else ""
+            else:
+                messages.success(request, _("The risk assessment has been recorded."))
+                return back_to("risk", access)
+        status = 400
+    elif request.method == "POST":
+        access.require(Action.NOTE_ADD, NoteCategory.VIOLENCE)
+    suggestion = None
+    if form is not None and form.is_bound:
+        answers = {item.code: form.cleaned_data.get(f"item_{item.code}") for item in ITEMS}
+        suggestion = RiskLevel(suggested_level(answers)).label
+    return render_tab(
+        request,
+        "casework/risk.html",
+        access,
+        "risk",
+        status=status,
+        current=current,
+        history=assessments[1:],
+        form=form,
+        suggestion_label=suggestion,
+        concerns_violence=selectors.concerns_violence(access=access),
+    )
