@@ -79,8 +79,19 @@ def grant_in_force(side: ConferenceSide) -> bool:
 
 def details_visible(side: ConferenceSide) -> bool:
     """Title, purpose, agenda, guests and the other agencies describe the case: a participant
-    sees them only within its grant; before, it sees the date, the place and the case number."""
+    sees them only within its grant; before, it sees what an invitation says — the date, the
+    place, the case number and who convenes and chairs it."""
     return grant_in_force(side)
+
+
+def visible_participants(side: ConferenceSide) -> list:
+    """The invited agencies a reader sees: the owner all (withdrawn ones too); a participant the
+    active ones within its grant, before that only its own invitation."""
+    if side.owner:
+        return list(side.conference.participants.all())
+    if not details_visible(side):
+        return [side.participant]
+    return [p for p in side.conference.participants.all() if p.is_active]
 
 
 def minutes_visible(side: ConferenceSide, user) -> bool:

@@ -62,10 +62,14 @@ def require_manage(side: NetworkSide, user, object_type: str = "network", object
         raise NotFound(object_type, object_id, "change")
 
 
+def may_mark_done(side: NetworkSide, user, action) -> bool:
+    """An agreed action is marked done (or open again) by the member responsible or the convener."""
+    return side.manages or action.assignee_id == user.pk
+
+
 def require_action_done(side: NetworkSide, user, action) -> None:
-    """An agreed action is marked done (or open again) by the member responsible for it or by
-    the convener; anyone else — and an action of another network — gets the same 404."""
-    if action is None or not (side.manages or action.assignee_id == user.pk):
+    """may_mark_done, else — and for an action of another network — the same logged 404."""
+    if action is None or not may_mark_done(side, user, action):
         object_id = getattr(action, "pk", None)
         events.denied(actor=user, object_type="network_action", object_id=object_id, action="change")
         raise NotFound("network_action", object_id, "change")

@@ -301,6 +301,11 @@ def risk_assessments_of(*, access: CaseAccess) -> list[RiskAssessment]:
     return list(_reported(rows, access, "risk_assessment"))
 
 
+def current_risk_assessment_id(*, access: CaseAccess) -> int | None:
+    """The current assessment's id, for a write's check that the writer saw it (not shown)."""
+    return RiskAssessment.objects.filter(case=access.case).values_list("pk", flat=True).first()
+
+
 def current_risk_assessment(*, access: CaseAccess) -> RiskAssessment | None:
     """The newest assessment for those who may read it (logged), so a referral or a conference
     shows it instead of asking again; None otherwise."""
@@ -311,14 +316,14 @@ def current_risk_assessment(*, access: CaseAccess) -> RiskAssessment | None:
 
 
 def concerns_violence(*, access: CaseAccess) -> bool:
-    """Whether the case's safety life area records a need (seen only with the sensitive scope)."""
+    """Whether the case's safety life area records a need (seen only with the sensitive scope;
+    the read is logged, as the answer shows on the page)."""
     if not access.allows(Action.NOTE_READ, NoteCategory.VIOLENCE):
         return False
-    return (
-        LifeAreaStatus.objects.filter(case=access.case, area=LifeArea.SAFETY)
-        .filter(Q(need__in=[Need.SUPPORT, Need.URGENT]) | Q(flag=True))
-        .exists()
+    rows = LifeAreaStatus.objects.filter(case=access.case, area=LifeArea.SAFETY).filter(
+        Q(need__in=[Need.SUPPORT, Need.URGENT]) | Q(flag=True)
     )
+    return bool(list(_reported(rows, access, "life_area", action="view")))
 
 
 def risk_assessment_shown_to(*, user, case_id: int) -> RiskAssessment | None:

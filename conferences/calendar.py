@@ -21,7 +21,6 @@ def invitation_ics(conference, *, page_url: str, cancelled: bool = False) -> byt
             summary=_("Case conference on case %(reference)s") % {"reference": conference.case.reference},
             starts_at=conference.starts_at,
             ends_at=conference.ends_at,
-            stamped_at=conference.created_at,
             sequence=conference.version,
             cancelled=cancelled or conference.status == conference.Status.CANCELLED,
             place=conference.place,

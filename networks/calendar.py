@@ -18,7 +18,6 @@ def meeting_ics(meeting, *, page_url: str) -> str:
             summary=_("Network meeting: %(network)s") % {"network": meeting.network.name},
             starts_at=meeting.starts_at,
             ends_at=meeting.ends_at,
-            stamped_at=meeting.created_at,
             sequence=meeting.version,
             cancelled=meeting.status == meeting.Status.CANCELLED,
             place=meeting.place,

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Substr, Upper
 
 from cases.phonetics import phonetic_key
 from cases.selectors import persons_visible_to
@@ -42,26 +41,30 @@ def words_of(text: str) -> dict[str, str]:
 
 
 def names_in(text: str, *, author) -> list[str]:
-    """The words of `text` (as written) that name a person the author may see, in text order."""
+    """The words of `text` (as written) that name a person the author may see, in text order.
+    A few queries whose answers are bounded by the words of the text, never by the number of
+    persons with a common name."""
     words = words_of(text)
     if not words:
         return []
-    keys = {phonetic_key(word): word for word in words.values()}
-    keys.pop("", None)
-    upper = list(words)
-    rows = (
-        persons_visible_to(user=author)
-        .unreported()  # only the author's own words leave this function, no record's data
-        .annotate(g=Upper("given_name"), f=Upper("family_name"), a=Upper("alias"))
-        .filter(Q(g__in=upper) | Q(f__in=upper) | Q(a__in=upper) | Q(family_phonetic__in=list(keys)))
-        .values_list("g", "f", "a", "family_phonetic")
-        .distinct()[:200]
-    )
+    by_key: dict[str, list[str]] = {}
+    for word in words.values():
+        if key := phonetic_key(word):
+            by_key.setdefault(key, []).append(word)
+    # Only the author's own words leave this function, no record's data: nothing to log.
+    persons = persons_visible_to(user=author).unreported().order_by()
     hits: set[str] = set()
-    for given, family, alias, phonetic in rows:
-        hits.update(words[name] for name in (given, family, alias) if name in words)
-        word = keys.get(phonetic)
-        if word is not None and family and word[0].upper() == family[0]:
-            hits.add(word)
+    for field in ("given_name", "family_name", "alias"):
+        found = persons.annotate(name=Upper(field)).filter(name__in=list(words)).values_list("name", flat=True)
+        hits.update(words[name] for name in found.distinct())
+    if by_key:
+        sounds = (
+            persons.filter(family_phonetic__in=list(by_key))
+            .annotate(initial=Upper(Substr("family_name", 1, 1)))
+            .values_list("family_phonetic", "initial")
+            .distinct()
+        )
+        for key, initial in sounds:
+            hits.update(word for word in by_key[key] if word[0].upper() == initial)
     order = {word: index for index, word in enumerate(words.values())}
     return sorted(hits, key=order.__getitem__)

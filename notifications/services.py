@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,14 +20,16 @@ Channel = Notification.Channel
 
 @dataclass(frozen=True)
 class Attachment:
-    """One file sent with a mail: a name, a MIME type and text content."""
+    """One file sent with a mail: a name, a MIME type and text content — or a function making
+    it, called in each recipient's language like the subject."""
 
     name: str
-    content: str
+    content: str | Callable[[], str]
     mimetype: str = "text/plain"
 
     def fields(self) -> dict[str, str]:
-        return {"attachment_name": self.name, "attachment": self.content, "attachment_type": self.mimetype}
+        content = self.content() if callable(self.content) else self.content
+        return {"attachment_name": self.name, "attachment": content, "attachment_type": self.mimetype}
 
 
 def notify(
@@ -56,6 +58,7 @@ def notify(
         with translation.override(getattr(recipient, "language", None) or "de"):
             rendered_subject = str(subject) % params if params else str(subject)
             rendered_body = (str(body) % params if params else str(body)) if body else ""
+            attached = attachment.fields() if attachment and Channel.EMAIL in channels else {}
         for channel in channels:
             rows.append(
                 Notification(
@@ -67,7 +70,7 @@ def notify(
                     reference=reference,
                     link=link,
                     next_attempt_at=now,
-                    **(attachment.fields() if attachment and channel == Channel.EMAIL else {}),
+                    **(attached if channel == Channel.EMAIL else {}),
                 )
             )
     return _write(rows)

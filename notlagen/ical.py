@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -21,7 +22,6 @@ class Invitation:
     summary: str
     starts_at: datetime
     ends_at: datetime
-    stamped_at: datetime
     sequence: int
     cancelled: bool
     place: str
@@ -40,7 +40,7 @@ def invitation_ics(invitation: Invitation) -> bytes:
     event.add("summary", invitation.summary)
     event.add("dtstart", invitation.starts_at.astimezone(zone))
     event.add("dtend", invitation.ends_at.astimezone(zone))
-    event.add("dtstamp", invitation.stamped_at)
+    event.add("dtstamp", timezone.now())  # when this copy was made (RFC 5545 3.8.7.2)
     event.add("sequence", invitation.sequence)
     event.add("status", "CANCELLED" if invitation.cancelled else "CONFIRMED")
     if invitation.place:

@@ -5,6 +5,7 @@ bad input is answered at the field with nothing changed."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from icalendar import Calendar
@@ -85,3 +86,28 @@ def test_a_stale_page_and_a_past_date_are_refused_on_the_page():
     assert response.status_code == 400
     assert "Die Konferenz kann nicht in der Vergangenheit beginnen" in body and "Neuer Ort 7" in body
     assert client_for(world.users["jc"]).post(f"/fallkonferenzen/{conference.pk}/verschieben/").status_code == 404
+
+
+def test_a_move_past_an_approved_statute_grant_waits_for_the_four_eyes_again_and_an_ended_grant_stays_ended():
+    from cases import grants
+
+    world = build()
+    conference = convene(
+        world, participants=[{"agency": world.other, "scope": "collaborate", "statute": world.statute}]
+    )
+    grant = conference.participants.get().grant
+    grants.grant_approve(actor=world.users["lead"], grant=grant)
+    _move(world, conference, days=2)  # earlier: shorter, the approval stands
+    grant.refresh_from_db()
+    assert grant.approval == "approved"
+    conference.refresh_from_db()
+    _move(world, conference, days=20)  # later than approved: a team lead decides again
+    grant.refresh_from_db()
+    assert grant.approval == "pending" and not grant.is_in_force()
+    assert Notification.objects.filter(kind="cases.grant_four_eyes", recipient=world.users["lead"]).exists()
+    ended = grant.valid_until
+    with time_machine.travel(ended + timedelta(days=1), tick=False):
+        conference.refresh_from_db()
+        _move(world, conference, days=5)
+    grant.refresh_from_db()
+    assert grant.valid_until == ended

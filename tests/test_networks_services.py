@@ -186,7 +186,8 @@ def test_words_ignore_short_tokens_and_stop_words():
 
 def test_name_check_warns_only_about_names_the_author_may_see(world, django_assert_max_num_queries):
     text = "Frau nowak und Frau Petrović kamen; MARTA hat eine Wohnung. Familie Novak zog um."
-    with django_assert_max_num_queries(4):
+    # One query per name field and one by sound, bounded by the words, not by the persons.
+    with django_assert_max_num_queries(6):
         names = names_in(text, author=world.users["sw"])
     # Nowak and Marta exactly (any case), Novak by its sound; Petrović is a client of an agency
     # the author cannot see: no warning, nothing revealed.
@@ -288,3 +289,37 @@ def test_cancel_tells_everybody_with_a_cancelled_ics(world):
     assert told.count() == 4 and all("STATUS:CANCELLED" in n.attachment for n in told)
     with pytest.raises(ValidationError):
         plan(world, days=4, starts_at=None)
+
+
+def test_agenda_and_actions_refuse_a_name_on_record_and_kept_names_are_logged(world):
+    from audit.models import AccessLogEntry
+
+    with override("de"), pytest.raises(ValidationError) as caught:
+        plan(world, agenda=["Runde", "Wohnung für Frau Nowak"])
+    assert "„Nowak“" in caught.value.message_dict["agenda"][0]
+    assert not Meeting.objects.exists()
+    meeting = plan(world, agenda=["Runde"])
+    due = timezone.localdate() + timedelta(days=7)
+    with override("de"), pytest.raises(ValidationError) as caught:
+        services.action_add(
+            actor=world.users["sw"],
+            side=world.side(),
+            meeting_id=meeting.pk,
+            agency=world.jobcenter,
+            assignee=world.users["jc"],
+            text="Marta anrufen",
+            due_on=due,
+        )
+    assert "„Marta“" in caught.value.message_dict["text"][0]
+    assert not MeetingAction.objects.exists()
+    meeting = begun(meeting)
+    services.minutes_finalise(
+        actor=world.users["sw"],
+        side=world.side(),
+        meeting_id=meeting.pk,
+        text="Frau Nowak braucht",
+        version=meeting.version,
+        keep_names=True,
+    )
+    kept = AccessLogEntry.objects.get(object_type="network_minutes")
+    assert kept.actor == world.users["sw"] and kept.object_ids == [meeting.pk]

@@ -69,7 +69,7 @@ def grant_create(
     (without consent) it waits for a team lead other than the one who asked (grant_approve)."""
     access = access_for(actor, case)
     access.require(Action.GRANTS_MANAGE)
-    return grant_open(
+    return _grant_open(
         granted_by=actor,
         case=access.case,
         grantee_agency=grantee_agency,
@@ -82,7 +82,7 @@ def grant_create(
     )
 
 
-def grant_open(*, granted_by, case, scope: str, consent=None, statute=None, **fields) -> AccessGrant:
+def _grant_open(*, granted_by, case, scope: str, consent=None, statute=None, **fields) -> AccessGrant:
     """Open a grant already allowed (by grant_create, a referral's acceptance or a conference's
     invitation), the one way sharing takes effect: on consent at once — the team leads told of
     the sensitive scope —, on a statute pending a team lead other than `granted_by`."""

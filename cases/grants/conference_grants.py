@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from access.case_access import access_for
 from access.rules import Action
@@ -21,7 +22,7 @@ from access.rules import Action
 from ..access_sync import case_permissions_sync
 from ..models import AccessGrant
 from ._log import report
-from .access_grants import _grant_revoke, end_of_day, grant_open
+from .access_grants import _grant_open, _grant_revoke, _tell_team_leads, end_of_day, grant_event
 
 
 def conference_grant_until(conference, consent, now: datetime) -> datetime:
@@ -42,7 +43,7 @@ def conference_grant_open(*, actor, participant) -> AccessGrant:
     team lead of the owning agency other than the actor)."""
     conference = participant.conference
     access_for(actor, conference.case).require(Action.CONFERENCE_CONVENE)
-    return grant_open(
+    return _grant_open(
         granted_by=actor,
         case=conference.case,
         grantee_agency=participant.agency,
@@ -69,7 +70,9 @@ def conference_grant_revoke(*, actor, participant, reason: str) -> AccessGrant |
 @transaction.atomic
 def conference_grant_follow_date(*, actor, participant) -> AccessGrant | None:
     """The conference moved: the participant's grant runs until CONFERENCE_GRANT_DAYS_AFTER days
-    after the new date (within its consent, checked by the caller before the move)."""
+    after the new date — within its consent (checked by the caller before the move) and never
+    longer than ACCESS_GRANT_MAX_DAYS from its start. A grant that ended stays ended. A grant on a
+    statute that would run past the end its team lead approved waits for the four eyes again."""
     conference = participant.conference
     access_for(actor, conference.case).require(Action.CONFERENCE_CONVENE)
     if participant.grant_id is None:
@@ -77,12 +80,25 @@ def conference_grant_follow_date(*, actor, participant) -> AccessGrant | None:
     grant = (
         AccessGrant.objects.select_for_update().select_related("case", "grantee_agency").get(pk=participant.grant_id)
     )
-    if grant.revoked_at is not None:
+    now = timezone.now()
+    if grant.revoked_at is not None or grant.valid_until <= now:
         return None
-    until = conference_grant_until(conference, participant.consent, timezone.now())
-    if until != grant.valid_until:
-        grant.valid_until = until
-        grant.save(update_fields=["valid_until"])
-        case_permissions_sync(grant.case)
-        report(actor, "change", grant, case=grant.case, purpose="case conference moved")
+    until = min(
+        conference_grant_until(conference, participant.consent, now),
+        grant.valid_from + timedelta(days=settings.ACCESS_GRANT_MAX_DAYS),
+    )
+    if until == grant.valid_until:
+        return grant
+    fields = ["valid_until"]
+    approved_shorter = grant.approval == AccessGrant.Approval.APPROVED and until > grant.valid_until
+    grant.valid_until = until
+    if approved_shorter:
+        grant.approval, grant.approved_by, grant.approved_at = AccessGrant.Approval.PENDING, None, None
+        fields += ["approval", "approved_by", "approved_at"]
+    grant.save(update_fields=fields)
+    case_permissions_sync(grant.case)
+    grant_event(grant, "grant_moved", actor)
+    report(actor, "change", grant, case=grant.case, purpose="case conference moved")
+    if approved_shorter:
+        _tell_team_leads(grant, actor, gettext_lazy("Sharing without consent awaits your approval"))
     return grant

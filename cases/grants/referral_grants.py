@@ -19,7 +19,7 @@ from access.rules import Action
 from ..access_sync import case_permissions_sync
 from ..models import AccessGrant
 from ._log import report
-from .access_grants import _grant_revoke, end_of_day, grant_event, grant_open
+from .access_grants import _grant_open, _grant_revoke, end_of_day, grant_event
 
 
 def _grant_until(referral, now: datetime) -> datetime:
@@ -36,7 +36,7 @@ def referral_grant_open(*, actor, referral) -> AccessGrant:
     """The receiving agency accepted: its grant of the referral's scope opens (or, on a statute,
     waits for the owning agency's team lead)."""
     require_in(actor, Action.REFERRAL_ANSWER, referral.receiving_agency_id)
-    return grant_open(
+    return _grant_open(
         granted_by=referral.created_by,
         case=referral.case,
         grantee_agency=referral.receiving_agency,

@@ -19,37 +19,16 @@ from ..risk_forms import RiskAssessmentForm
 from ._common import back_to, render_tab
 
 
-@login_required
-def risk(request, case_id: int):
-    access = case_access(user=request.user, case_id=case_id, action=Action.NOTE_READ, category=NoteCategory.VIOLENCE)
+def _page(request, access, form, status: int = 200):
     assessments = selectors.risk_assessments_of(access=access)
     current = assessments[0] if assessments else None
-    can_assess = access.allows(Action.NOTE_ADD, NoteCategory.VIOLENCE)
-    form, status = None, 200
-    if can_assess:
-        form = RiskAssessmentForm(
-            request.POST if request.method == "POST" else None,
-            initial={"seen_current": current.pk if current else None},
-        )
-    if request.method == "POST" and form is not None:
-        if form.is_valid():
-            try:
-                services.risk_assessment_add(actor=request.user, case=access, **form.service_arguments())
-            except ValidationError as error:
-                apply_errors(form, error)
-                # The page shows the current assessment as it is now: the next submit is based on it.
-                form.data = form.data.copy()
-                form.data["seen_current"] = str(current.pk) if current else ""
-            else:
-                messages.success(request, _("The risk assessment has been recorded."))
-                return back_to("risk", access)
-        status = 400
-    elif request.method == "POST":
-        access.require(Action.NOTE_ADD, NoteCategory.VIOLENCE)
     suggestion = None
     if form is not None and form.is_bound:
         answers = {item.code: form.cleaned_data.get(f"item_{item.code}") for item in ITEMS}
         suggestion = RiskLevel(suggested_level(answers)).label
+        # The page shows the current assessment as it is now: the next submit is based on it.
+        form.data = form.data.copy()
+        form.data["seen_current"] = str(current.pk) if current else ""
     return render_tab(
         request,
         "casework/risk.html",
@@ -60,5 +39,27 @@ def risk(request, case_id: int):
         history=assessments[1:],
         form=form,
         suggestion_label=suggestion,
-        concerns_violence=selectors.concerns_violence(access=access),
+        concerns_violence=current is None and selectors.concerns_violence(access=access),
     )
+
+
+@login_required
+def risk(request, case_id: int):
+    access = case_access(user=request.user, case_id=case_id, action=Action.NOTE_READ, category=NoteCategory.VIOLENCE)
+    if not access.allows(Action.NOTE_ADD, NoteCategory.VIOLENCE):
+        if request.method == "POST":
+            access.require(Action.NOTE_ADD, NoteCategory.VIOLENCE)
+        return _page(request, access, None)
+    if request.method != "POST":
+        initial = {"seen_current": selectors.current_risk_assessment_id(access=access)}
+        return _page(request, access, RiskAssessmentForm(initial=initial))
+    form = RiskAssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.risk_assessment_add(actor=request.user, case=access, **form.service_arguments())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The risk assessment has been recorded."))
+            return back_to("risk", access)
+    return _page(request, access, form, status=400)

@@ -165,7 +165,6 @@ def _tell_agency(participant: Participant, subject, kind: str = "conferences.inv
     the mail carries the date as iCalendar (cancelled for a withdrawn or cancelled invitation)."""
     conference = participant.conference
     link = reverse("conferences:detail", args=[conference.pk])
-    ics = invitation_ics(conference, page_url=f"{settings.SITE_URL}{link}", cancelled=kind in CANCELLING)
     notify(
         recipients=members_with_perm_in(agency_id=participant.agency_id, perm=ATTEND_PERM),
         kind=kind,
@@ -174,7 +173,13 @@ def _tell_agency(participant: Participant, subject, kind: str = "conferences.inv
         reference=conference.case.reference,
         link=link,
         channels=(Notification.Channel.IN_APP, Notification.Channel.EMAIL),
-        attachment=Attachment(ICS_FILENAME, ics.decode(), "text/calendar"),
+        attachment=Attachment(
+            ICS_FILENAME,
+            lambda: invitation_ics(
+                conference, page_url=f"{settings.SITE_URL}{link}", cancelled=kind in CANCELLING
+            ).decode(),
+            "text/calendar",
+        ),
     )
 
 
@@ -266,12 +271,12 @@ def participant_withdraw(*, actor, side: ConferenceSide, participant_id, reason:
     participant.withdrawn_at, participant.withdrawn_by = timezone.now(), actor
     participant.withdraw_reason = reason.strip()[:300]
     participant.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    _touch(conference)  # first: the cancelled .ics carries a higher SEQUENCE than the invitation
     _tell_agency(
         participant,
         gettext_lazy("Your invitation to the case conference on case %(reference)s was withdrawn"),
         "conferences.withdrawn",
     )
-    _touch(conference)
     report_change(actor, side, "change", "conference_participant", participant.pk)
     return participant
 
@@ -284,6 +289,8 @@ def conference_cancel(*, actor, side: ConferenceSide, reason: str, version: int)
         raise ValidationError({"__all__": _("Only a planned conference can be cancelled.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give a reason for cancelling.")})
+    conference.status = Conference.Status.CANCELLED
+    _touch(conference, "status")  # first: the cancelled .ics carries a higher SEQUENCE
     for participant in conference.participants.filter(withdrawn_at=None).select_related("agency"):
         participant.conference = conference
         conference_grant_revoke(actor=actor, participant=participant, reason=reason.strip())
@@ -292,8 +299,6 @@ def conference_cancel(*, actor, side: ConferenceSide, reason: str, version: int)
             gettext_lazy("The case conference on case %(reference)s on %(date)s was cancelled"),
             "conferences.cancelled",
         )
-    conference.status = Conference.Status.CANCELLED
-    _touch(conference, "status")
     report_change(actor, side, "change", "conference", conference.pk)
     return conference
 
@@ -303,7 +308,7 @@ def conference_reschedule(*, actor, side: ConferenceSide, version: int, **fields
     """Move a planned conference (fields: starts_at, ends_at, place, video_link). Every invited
     agency's grant follows the new date — refused at the date if a consent would not reach it —
     and the agencies get the new date with the updated .ics (same UID, higher SEQUENCE)."""
-    conference = _locked(side, actor, version)
+    conference = _locked(side, actor, version if version is not None else -1)  # no version: stale
     if conference.status != Conference.Status.PLANNED:
         raise ValidationError({"__all__": _("Only a planned conference can be moved.")})
     errors = _when_and_where_errors(fields)

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access import events
-from access.conferences import details_visible, grant_in_force, minutes_visible, require_convene
+from access.conferences import (
+    details_visible,
+    grant_in_force,
+    minutes_visible,
+    require_convene,
+    visible_participants,
+)
 from access.errors import NotFound
 from cases import selectors as case_selectors
 from cases.views._helpers import apply_errors
@@ -67,9 +73,7 @@ def _page(request, side, *, bound=None, step_errors=(), status: int = 200):
     conference = side.conference
     visible = minutes_visible(side, request.user)
     details = details_visible(side)
-    participants = [p for p in conference.participants.all() if side.owner or (details and p.is_active)]
-    if not details:
-        participants = [side.participant]
+    participants = visible_participants(side)
     if side.convenes:
         selectors.with_representative_candidates(participants)
     context = {

@@ -13,7 +13,7 @@ from access.networks import NetworkSide, require_action_done
 
 from ..models import Meeting, MeetingAction
 from ..selectors import action_agency_ids, network_members
-from .meetings import _locked, _touch
+from .meetings import _locked, _touch, names_refused
 
 TEXT_MAX = 200
 
@@ -43,6 +43,8 @@ def action_add(*, actor, side: NetworkSide, meeting_id, agency, assignee, text: 
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"__all__": _("The meeting has been cancelled.")})
     errors = _action_errors(meeting, agency=agency, assignee=assignee, text=text, due_on=due_on)
+    if "text" not in errors and (refused := names_refused(text, author=actor)):
+        errors["text"] = refused
     if errors:
         raise ValidationError(errors)
     action = MeetingAction.objects.create(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access import events
 from access.networks import NetworkSide, require_manage
 from notifications.models import Notification
 from notifications.services import Attachment, notify
@@ -34,6 +35,18 @@ class NamesFound(ValidationError):
     def __init__(self, names: list[str]):
         super().__init__({"minutes": [names_warning(names)]})
         self.names = names
+
+
+def names_refused(text: str, *, author) -> str | None:
+    """Agenda items and actions are read by every taking-part agency and carry no confirmation:
+    a name of a person on record is refused there (the message quotes the author's words)."""
+    names = names_in(text, author=author)
+    if not names:
+        return None
+    return _(
+        "This names a person who occurs in a record you can access: „%(names)s“. Network meetings "
+        "discuss cases anonymously — please leave the name out."
+    ) % {"names": "“, „".join(names)}
 
 
 def names_warning(names: list[str]) -> str:
@@ -68,7 +81,6 @@ def _tell(meeting: Meeting, subject, kind: str, *, besides=None) -> None:
     """The members of every taking-part agency who take part in networks: the network's name
     and the date, a link; the mail carries the meeting as iCalendar."""
     link = meeting.get_absolute_url()
-    ics = meeting_ics(meeting, page_url=f"{settings.SITE_URL}{link}")
     recipients = network_members(meeting.network)
     if besides is not None:
         recipients = recipients.exclude(pk=besides.pk)
@@ -79,7 +91,9 @@ def _tell(meeting: Meeting, subject, kind: str, *, besides=None) -> None:
         params={"network": meeting.network.name, "date": format_when(meeting.starts_at, "datetime")},
         link=link,
         channels=CHANNELS,
-        attachment=Attachment(ICS_FILENAME, ics, "text/calendar"),
+        attachment=Attachment(
+            ICS_FILENAME, lambda: meeting_ics(meeting, page_url=f"{settings.SITE_URL}{link}"), "text/calendar"
+        ),
     )
 
 
@@ -97,6 +111,8 @@ def meeting_plan(
     )
     if previous is not None and previous.network_id != network.pk:
         errors["previous"] = _("The previous meeting must belong to the same network.")
+    if "agenda" not in errors and (refused := names_refused("\n".join(agenda), author=actor)):
+        errors["agenda"] = refused
     if errors:
         raise ValidationError(errors)
     if previous is None:
@@ -191,4 +207,14 @@ def minutes_finalise(*, actor, side: NetworkSide, meeting_id, text: str, version
     meeting.minutes, meeting.minutes_draft = text, ""
     meeting.minutes_saved_at, meeting.status = timezone.now(), Meeting.Status.HELD
     _touch(meeting, "minutes", "minutes_draft", "minutes_saved_at", "status")
+    if names:
+        # The author confirmed that the names identify no client: accountable, so it is logged.
+        events.report(
+            actor=actor,
+            action="change",
+            object_type="network_minutes",
+            object_ids=[meeting.pk],
+            purpose="names kept after the anonymity warning",
+            agency_id=side.acting_agency_id,
+        )
     return meeting

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access import events
 from access.errors import NotFound
-from access.networks import require_manage
+from access.networks import may_mark_done, require_manage
 from cases.views._helpers import apply_errors
 
 from .. import calendar, selectors, services
@@ -44,6 +44,12 @@ def _forms(side, meeting, bound: dict) -> dict:
     return forms
 
 
+def _markable(side, user, actions):
+    for action in actions:
+        action.markable = may_mark_done(side, user, action)
+    return actions
+
+
 def _page(request, side, meeting, *, bound=None, names=None, status: int = 200):
     if names is None and side.manages and meeting.minutes_draft:
         names = names_in(meeting.minutes_draft, author=request.user)
@@ -52,8 +58,8 @@ def _page(request, side, meeting, *, bound=None, names=None, status: int = 200):
         "network": side.network,
         "side": side,
         "agenda": list(meeting.agenda.all()),
-        "actions": selectors.actions_of(meeting),
-        "to_review": selectors.open_actions_before(meeting),
+        "actions": _markable(side, request.user, selectors.actions_of(meeting)),
+        "to_review": _markable(side, request.user, selectors.open_actions_before(meeting)),
         "forms": _forms(side, meeting, bound or {}),
         "names": names or [],
         "names_warning": names_warning(names) if names else "",

@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cases.scopes import Scope
-from casework.risk import RiskLevel
 from notlagen.text import markdown_lite as render_markdown_lite
 
 register = template.Library()
@@ -63,8 +62,3 @@ def markdown_lite(text):
 @register.filter
 def scope_label(code):
     return dict(Scope.choices).get(code, code)
-
-
-@register.filter
-def risk_level(code):
-    return dict(RiskLevel.choices).get(code, code)
