@@ -12,6 +12,7 @@ from django.test import Client  # noqa: E402
 from accounts.models import User  # noqa: E402
 from cases.models import Case  # noqa: E402
 from conferences.models import Conference  # noqa: E402
+from networks.models import Network  # noqa: E402
 
 # The demo serves its static files from the manifest, as `make demo` collects them.
 call_command("collectstatic", interactive=False, verbosity=0)
@@ -20,6 +21,9 @@ call_command("load_demo_data", verbosity=0)
 lorenz = Case.objects.get(person__family_name="Lorenz").pk
 albrecht = Case.objects.get(person__family_name="Albrecht").pk
 conference = Conference.objects.get(case_id=albrecht).pk
+nowak = Case.objects.get(person__family_name="Nowak").pk
+network = Network.objects.get()
+meeting = network.meetings.order_by("starts_at").first().pk
 PAGES = [
     "/",
     "/faelle/",
@@ -47,6 +51,11 @@ PAGES = [
     "/fallkonferenzen/",
     f"/faelle/{albrecht}/fallkonferenzen/",
     f"/fallkonferenzen/{conference}/",
+    f"/faelle/{nowak}/gefaehrdung/",
+    f"/faelle/{nowak}/verlauf/",
+    "/netzwerke/",
+    f"/netzwerke/{network.pk}/",
+    f"/netzwerktreffen/{meeting}/",
 ]
 failures = 0
 for username in (
