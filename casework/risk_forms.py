@@ -34,6 +34,14 @@ class RiskAssessmentForm(forms.Form):
         }
         self.fields = {**questions, **self.fields}
 
+    @staticmethod
+    def initial_from(current) -> dict:
+        """The form for a reassessment: the current answers and level, based on `current`."""
+        if current is None:
+            return {"seen_current": None}
+        answers = {f"item_{code}": answer for code, answer in current.answers.items()}
+        return {**answers, "level": current.level, "reasoning": current.reasoning, "seen_current": current.pk}
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {

@@ -301,11 +301,6 @@ def risk_assessments_of(*, access: CaseAccess) -> list[RiskAssessment]:
     return list(_reported(rows, access, "risk_assessment"))
 
 
-def current_risk_assessment_id(*, access: CaseAccess) -> int | None:
-    """The current assessment's id, for a write's check that the writer saw it (not shown)."""
-    return RiskAssessment.objects.filter(case=access.case).values_list("pk", flat=True).first()
-
-
 def current_risk_assessment(*, access: CaseAccess) -> RiskAssessment | None:
     """The newest assessment for those who may read it (logged), so a referral or a conference
     shows it instead of asking again; None otherwise."""

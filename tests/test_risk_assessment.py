@@ -170,3 +170,16 @@ def test_a_referral_form_shows_the_current_assessment_instead_of_asking_again():
     services.risk_assessment_add(actor=worker, case=world.case, answers=answers(), level="standard")
     page = client_for(worker).get(f"/faelle/{world.case.pk}/vermittlungen/neu/", {"angebot": world.offer.pk})
     assert "Gefährdungsstufe: Standard" in page.content.decode()
+
+
+def test_a_reassessment_starts_from_the_current_answers():
+    world = build_world()
+    sw = world.users["social_worker"]
+    services.risk_assessment_add(
+        actor=sw, case=world.case, answers=answers("fear"), level="elevated", reasoning="Neue Drohungen"
+    )
+    body = client_for(sw).get(f"/faelle/{world.case.pk}/gefaehrdung/").content.decode()
+    assert "Neu einschätzen" in body and "Neue Drohungen" in body
+    assert 'id="id_item_fear_0" name="item_fear" type="radio" value="yes" checked>' in body
+    assert 'id="id_item_injury_1" name="item_injury" type="radio" value="no" checked>' in body
+    assert 'id="id_level_1" name="level" type="radio" value="elevated" checked>' in body

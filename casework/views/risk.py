@@ -19,9 +19,11 @@ from ..risk_forms import RiskAssessmentForm
 from ._common import back_to, render_tab
 
 
-def _page(request, access, form, status: int = 200):
+def _page(request, access, form, status: int = 200, *, fresh: bool = False):
     assessments = selectors.risk_assessments_of(access=access)
     current = assessments[0] if assessments else None
+    if fresh:  # a reassessment starts from the current answers: only what changed is asked
+        form = RiskAssessmentForm(initial=RiskAssessmentForm.initial_from(current))
     suggestion = None
     if form is not None and form.is_bound:
         answers = {item.code: form.cleaned_data.get(f"item_{item.code}") for item in ITEMS}
@@ -51,8 +53,7 @@ def risk(request, case_id: int):
             access.require(Action.NOTE_ADD, NoteCategory.VIOLENCE)
         return _page(request, access, None)
     if request.method != "POST":
-        initial = {"seen_current": selectors.current_risk_assessment_id(access=access)}
-        return _page(request, access, RiskAssessmentForm(initial=initial))
+        return _page(request, access, None, fresh=True)
     form = RiskAssessmentForm(request.POST)
     if form.is_valid():
         try:
