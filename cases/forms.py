@@ -17,6 +17,7 @@ from .models import Consent, ConsentText, ContactChannel, Statute
 from .scopes import NoteCategory, scope_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 # Notes and the summary are markdown-lite (notlagen.text): shown rendered, never as typed.
 MARKDOWN_HINT = _("**bold**, *italic*, lists with - at the start of a line.")
 

@@ -6,14 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.forms import DATE_INPUT, ConsentForm, PersonCaseForm
+from cases.forms import DATE_INPUT, DATETIME_INPUT, ConsentForm, PersonCaseForm
 from cases.models import ContactChannel
 from cases.scopes import NoteCategory
 
 from .life_areas import AREAS, ContactRestriction, LifeArea, Need
 from .models import GoalStep, Urgency
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _category_choices(categories) -> list[tuple[str, str]]:

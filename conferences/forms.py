@@ -7,13 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import AgreedActionForm
 from agencies.models import Agency
-from cases.forms import DATE_INPUT, LegalBasisChoiceMixin
+from cases.forms import DATETIME_INPUT, LegalBasisChoiceMixin
 from cases.scopes import scope_choices
 
 from .models import ConferenceAction, Participant
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 PARTICIPANT_ROWS = 3
 
 
@@ -125,21 +125,6 @@ class DecisionForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
-    assignee = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
-    text = forms.CharField(label=_("What"), max_length=200, required=False)
-    due_on = forms.DateField(label=_("By when"), required=False, widget=DATE_INPUT)
-
-    def __init__(self, *args, agencies, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-        self.fields["assignee"].queryset = members
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
-        for name in ("agency", "assignee", "text"):
-            self.fields[name].mandatory = True
-
-
 class AttendanceForm(forms.Form):
     participant = forms.IntegerField(widget=forms.HiddenInput)
     attendance = forms.ChoiceField(label=_("Attendance"), choices=Participant.Attendance.choices)
@@ -164,3 +149,7 @@ class GuestsForm(forms.Form):
     def __init__(self, *args, guests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [(g.pk, g.name) for g in guests]
+
+
+class ActionForm(AgreedActionForm):
+    """An action of a case conference: its due date is optional."""

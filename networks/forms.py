@@ -6,14 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import AgreedActionForm
 from agencies.models import Agency
-from cases.forms import DATE_INPUT
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def _user_label(user) -> str:
-    return user.get_full_name() or user.username
+from cases.forms import DATETIME_INPUT
 
 
 class NetworkForm(forms.Form):
@@ -78,21 +73,6 @@ class MinutesForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
-    assignee = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False)
-    text = forms.CharField(label=_("What"), max_length=200, required=False)
-    due_on = forms.DateField(label=_("By when"), required=False, widget=DATE_INPUT)
-
-    def __init__(self, *args, agencies, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-        self.fields["assignee"].queryset = members
-        self.fields["assignee"].label_from_instance = _user_label
-        for name in ("agency", "assignee", "text", "due_on"):
-            self.fields[name].mandatory = True
-
-
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -100,3 +80,9 @@ class VersionForm(forms.Form):
 class DoneForm(forms.Form):
     done = forms.BooleanField(required=False)
     next_meeting = forms.IntegerField(required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput)
+
+
+class ActionForm(AgreedActionForm):
+    """An action of a network meeting: due by a date, so it can be followed up."""
+
+    mandatory = (*AgreedActionForm.mandatory, "due_on")
