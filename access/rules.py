@@ -54,6 +54,7 @@ class Action(StrEnum):
     REFERRAL_ANSWER = "referral.answer"
     REFERRAL_OUTGOING = "referral.outgoing"
     WEBHOOKS_MANAGE = "webhooks.manage"
+    API_CLIENTS_MANAGE = "api_clients.manage"
     CONSULTATION_MANAGE = "consultation.manage"
     CONSULTATION_CONTACT = "consultation.contact"
     CONSULTATION_UPTAKE = "consultation.uptake"
@@ -260,6 +261,9 @@ RULES: dict[Action, Rule] = {
     Action.REFERRAL_OUTGOING: _r(On.AGENCY, "referrals.view_referral", verb="list", object_type="referral"),
     Action.REFERRAL_VIEW: _owner("referrals.view_referral", object_type="referral"),
     Action.REFERRAL_CREATE: _owner("referrals.add_referral", verb="create", object_type="referral"),
+    # Partner clients and their keys: an agency's administrators register them (right_in the
+    # client's agency); their roles still need a second person (agencies.services).
+    Action.API_CLIENTS_MANAGE: _r(On.AGENCY, "api.manage_apiclient", verb="change", object_type="api_client"),
     Action.WEBHOOKS_MANAGE: _r(On.AGENCY, "notifications.change_webhookendpoint", verb="change", object_type="webhook"),
     # Consultation hours: an agency's team leads and administrators keep its hours (right_in the
     # hours' agency); its staff record contacts, anonymous by default; linking a contact to a

@@ -66,6 +66,8 @@ _URL_OBJECTS = {
     "endpoint_id": "webhook",
     "referral_id": "referral",
     "offer_id": "offer",
+    "client_id": "api_client",
+    "key_id": "api_client",
 }
 
 

@@ -152,11 +152,20 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "notifications.view_webhookendpoint",
         "notifications.add_webhookendpoint",
         "notifications.change_webhookendpoint",
+        "api.view_apiclient",
+        "api.add_apiclient",
+        "api.manage_apiclient",
     }
     | _CONSULTATION_KEEP,
     # A provider's own editors keep its offers current (their agency's offers only).
     Role.DIRECTORY_EDITOR: {"referrals.view_offer", "referrals.add_offer", "referrals.change_offer"},
-    Role.SERVICE_ACCOUNT: set(),
+    # A partner system's account (api.models.ApiClient) keeps its agency's webhook subscriptions;
+    # what it reads of cases comes from a case role given beside it.
+    Role.SERVICE_ACCOUNT: {
+        "notifications.view_webhookendpoint",
+        "notifications.add_webhookendpoint",
+        "notifications.change_webhookendpoint",
+    },
 }
 
 

@@ -257,6 +257,17 @@ def grant_of_case(*, access: CaseAccess, grant_id) -> AccessGrant:
     return grant
 
 
+def grants_held_by(*, user) -> QuerySet[AccessGrant]:
+    """The grants in force through which the user's agencies see cases of others (a logged
+    list: each names a case)."""
+    return (
+        AccessGrant.objects.in_force()
+        .filter(grantee_agency__in=case_agencies_of(user))
+        .select_related("case", "grantee_agency", "case__owner_agency")
+        .reported_to(user, object_type="grant")
+    )
+
+
 def grants_awaiting_approval(*, user) -> QuerySet[AccessGrant]:
     """Sharing without consent waiting for a team lead of the owning agency (the user's)."""
     agencies = [a.pk for a in case_agencies_of(user) if "cases.approve_grants" in role_permissions_in(user, a.pk)]

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -148,3 +149,20 @@ class Notification(models.Model):
         if self.recipient_id:
             return str(self.recipient)
         return self.recipient_email or str(self.endpoint)
+
+
+class PartnerEvent(models.Model):
+    """Every event a partner system could subscribe to, per agency, whether or not it has a
+    webhook: the API's event feed (/api/v1/events/) for systems that cannot receive webhooks.
+    Ids and states only, like the webhook payload; kept for PARTNER_EVENT_DAYS."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=60)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "created_at", "id"], name="partner_event_feed")]
+
+    def __str__(self) -> str:
+        return self.event

@@ -2,7 +2,10 @@
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from access.decide import require_in
+from access.rules import Action
+
+from .models import Notification, PartnerEvent
 
 
 def inbox_for(*, user) -> QuerySet[Notification]:
@@ -21,3 +24,10 @@ def dead_letters() -> QuerySet[Notification]:
         .select_related("recipient", "endpoint")
         .order_by("-created_at", "-pk")
     )
+
+
+def partner_events_of(*, user, agency_id: int) -> QuerySet[PartnerEvent]:
+    """The agency's events for its partner systems (the API's feed): for those who follow the
+    agency's referrals there (the events are referral events; ids and states only)."""
+    require_in(user, Action.REFERRAL_OUTGOING, agency_id)
+    return PartnerEvent.objects.filter(agency_id=agency_id)

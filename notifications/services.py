@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Notification, WebhookEndpoint
+from .models import Notification, PartnerEvent, WebhookEndpoint
 from .webhooks import check_url, new_secret
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def notify_partner_systems(*, agency, event: str, data: dict) -> list[Notificati
     """One signed webhook per endpoint of the agency that subscribed to `event`. `data` carries
     ids and references only — the partner fetches details through the API, with its grants."""
     now = timezone.now()
+    PartnerEvent.objects.create(agency=agency, event=event, data=data, created_at=now)
     rows = [
         _webhook_row(endpoint, event, data, now)
         for endpoint in WebhookEndpoint.objects.filter(agency=agency, is_active=True)
@@ -189,3 +191,9 @@ def notification_retry(*, notification_id: int) -> bool:
     if updated:
         transaction.on_commit(partial(enqueue_delivery, [notification_id]), robust=True)
     return bool(updated)
+
+
+def partner_events_purge(*, days: int) -> int:
+    """Events of the feed older than `days` are deleted (the beat job)."""
+    deleted, _rows = PartnerEvent.objects.filter(created_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

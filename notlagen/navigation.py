@@ -45,6 +45,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Notifications"), "notifications:inbox", counter="unread_notifications"),
     NavItem(_("Delivery failures"), "notifications:dead_letters", Action.OUTBOX_ADMINISTER),
     NavItem(_("Webhooks"), "notifications:webhooks", Action.WEBHOOKS_MANAGE),
+    NavItem(_("API clients"), "api_clients:list", Action.API_CLIENTS_MANAGE),
     NavItem(_("Administration"), "admin:index", Action.ADMIN_USE),
     NavItem(_("My account"), "accounts:account"),
 ]

@@ -71,28 +71,35 @@ def _page(rows, number):
     return page
 
 
-def inbox_page(*, user, agency_id: int, state: str, page=1):
-    """The receiving agency's referrals (only those sent: never a draft, sent or discarded), newest first."""
+def incoming_referrals(*, user, agency_id: int, state: str = "alle"):
+    """The receiving agency's referrals (only those sent: never a draft, sent or discarded),
+    newest first; a logged list (the web inbox and the API read it)."""
     require_in(user, Action.REFERRAL_INBOX, agency_id)
-    rows = (
+    return (
         _referrals()
         .filter(STATES.get(state, STATES["offen"]), receiving_agency_id=agency_id, sent_at__isnull=False)
         .order_by("-sent_at", "-pk")
         .reported_to(user, object_type="referral", agency_id=agency_id)
     )
-    return _page(rows, page)
 
 
-def outgoing_page(*, user, agency_id: int, state: str, page=1):
+def outgoing_referrals(*, user, agency_id: int, state: str = "alle"):
     """The referring agency's referrals with their state: it never loses sight of them."""
     require_in(user, Action.REFERRAL_OUTGOING, agency_id)
-    rows = (
+    return (
         _referrals()
         .filter(OUTGOING_STATES.get(state, OUTGOING_STATES["offen"]), referring_agency_id=agency_id)
         .order_by("-created_at", "-pk")
         .reported_to(user, object_type="referral", agency_id=agency_id)
     )
-    return _page(rows, page)
+
+
+def inbox_page(*, user, agency_id: int, state: str, page=1):
+    return _page(incoming_referrals(user=user, agency_id=agency_id, state=state), page)
+
+
+def outgoing_page(*, user, agency_id: int, state: str, page=1):
+    return _page(outgoing_referrals(user=user, agency_id=agency_id, state=state), page)
 
 
 def offer_for_referral(offer_id) -> Offer | None:

@@ -99,6 +99,7 @@ OPERATIONS: dict[str, tuple[Action, str | None]] = {
     "conference_attend": (Action.CONFERENCE_ATTEND, None),
     "network_view": (Action.NETWORK_VIEW, None),
     "network_manage": (Action.NETWORK_MANAGE, None),
+    "api_clients_manage": (Action.API_CLIENTS_MANAGE, None),
 }
 
 Y, N = True, False
@@ -111,7 +112,7 @@ _ROWS = {
     #                      pay: view rqst appr larg book wrof queu expo
     #                      dir: view edit admn xchg invt; ref: inbx answ outg; hook; ref: view crea
     #                      consultation: mang cont uptk link; conference: list conv attd
-    #                      network: view mang
+    #                      network: view mang; api clients
     "social_worker":      [Y,   Y,   Y,   Y,   N,   N,   N,   N,   Y,   Y,   Y,   Y,   Y,   Y,   Y,
                            Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N,   N,   N,   Y,   Y,
                            Y,   Y,   Y,   Y,   Y,   Y,
@@ -120,7 +121,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   Y,   Y,   Y,   N,   Y,   Y,
                            N,   Y,   N,   Y,
                            Y,   Y,   Y,
-                           Y,   Y],
+                           Y,   Y,   N],
     "team_lead":          [Y,   Y,   Y,   Y,   Y,   N,   N,   N,   Y,   Y,   Y,   Y,   Y,   Y,   Y,
                            Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   N,   N,   Y,   Y,
                            Y,   Y,   Y,   Y,   Y,   Y,
@@ -129,7 +130,7 @@ _ROWS = {
                            Y,   N,   N,   N,   Y,   Y,   Y,   Y,   N,   Y,   Y,
                            Y,   Y,   Y,   Y,
                            Y,   Y,   Y,
-                           Y,   Y],
+                           Y,   Y,   N],
     "clerk":              [Y,   N,   N,   Y,   N,   N,   N,   N,   Y,   Y,   N,   N,   N,   Y,   Y,
                            Y,   N,   Y,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   Y,   N,   N,   N,   N,   N,
                            N,   N,   Y,   N,   N,   N,
@@ -138,7 +139,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,
                            N,   Y,   N,   Y,
                            Y,   N,   N,
-                           N,   N],
+                           N,   N,   N],
     "grantee_basic":      [Y,   Y,   Y,   Y,   N,   N,   N,   N,   Y,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N,
                            Y,   N,   N,   N,   N,   N,
@@ -147,7 +148,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   Y,   Y,   Y,   N,   N,   N,
                            N,   Y,   N,   Y,
                            N,   N,   Y,
-                           Y,   N],
+                           Y,   N,   N],
     "grantee_collaborate": [Y,  Y,   Y,   Y,   N,   N,   N,   N,   Y,   Y,   N,   N,   N,   N,   Y,
                            Y,   N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N,
                            Y,   N,   N,   Y,   N,   N,
@@ -156,7 +157,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   Y,   Y,   Y,   N,   N,   N,
                            N,   Y,   N,   Y,
                            N,   N,   Y,
-                           Y,   N],
+                           Y,   N,   N],
     "grantee_finance":    [Y,   Y,   Y,   Y,   N,   N,   N,   N,   Y,   N,   N,   N,   N,   Y,   Y,
                            N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N,
                            Y,   N,   N,   N,   N,   N,
@@ -165,7 +166,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   Y,   Y,   Y,   N,   N,   N,
                            N,   Y,   N,   Y,
                            N,   N,   Y,
-                           Y,   N],
+                           Y,   N,   N],
     "grantee_sensitive":  [Y,   Y,   Y,   Y,   N,   N,   N,   N,   Y,   Y,   Y,   Y,   Y,   N,   Y,
                            Y,   Y,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N,
                            Y,   N,   N,   Y,   N,   N,
@@ -174,7 +175,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   Y,   Y,   Y,   N,   N,   N,
                            N,   Y,   N,   Y,
                            N,   N,   Y,
-                           Y,   N],
+                           Y,   N,   N],
     "unrelated":          [Y,   Y,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N,
                            Y,   N,   N,   N,   N,   N,
@@ -183,7 +184,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   Y,   Y,   Y,   N,   N,   N,
                            N,   Y,   N,   N,
                            N,   N,   Y,
-                           Y,   Y],
+                           Y,   Y,   N],
     "auditor":            [N,   N,   N,   N,   N,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,   N,   N,
@@ -192,7 +193,7 @@ _ROWS = {
                            Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,
                            N,   N,   N,
-                           N,   N],
+                           N,   N,   N],
     "administrator":      [N,   N,   N,   N,   N,   N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,
                            N,   N,   N,   N,   N,   N,
@@ -201,7 +202,7 @@ _ROWS = {
                            Y,   Y,   Y,   Y,   Y,   N,   N,   N,   Y,   N,   N,
                            Y,   N,   Y,   N,
                            N,   N,   N,
-                           N,   N],
+                           N,   N,   Y],
 }
 # fmt: on
 assert all(len(row) == len(_COLUMNS) for row in _ROWS.values()), "every row names every operation"

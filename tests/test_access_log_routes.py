@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from access.case_access import case_access
+from agencies.roles import Role
+from api.services import client_bootstrap, key_issue
 from audit.models import AccessLogEntry
 from cases import grants
 from casework.services import document_add, intake_begin, task_add
@@ -67,6 +69,15 @@ ROUTES: dict[str, Route] = {
     "notifications:webhook_set_active": Route(allowed=None, refused="social_worker", personal=False, method="post"),
     "notifications:webhook_test": Route(allowed=None, refused="social_worker", personal=False, method="post"),
     "notifications:webhook_resend": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    # Partner clients and keys: organisational data of the client's agency, its administrator's.
+    "api_clients:list": Route(allowed="administrator", refused="social_worker", personal=False),
+    "api_clients:create": Route(allowed="administrator", refused="social_worker", personal=False),
+    "api_clients:detail": Route(allowed="administrator", refused="social_worker", personal=False),
+    "api_clients:edit": Route(allowed="administrator", refused="unrelated", personal=False),
+    "api_clients:deactivate": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "api_clients:key_issue": Route(allowed=None, refused="team_lead", personal=False, method="post"),
+    "api_clients:key_rotate": Route(allowed=None, refused="social_worker", personal=False, method="post"),
+    "api_clients:key_revoke": Route(allowed=None, refused="auditor", personal=False, method="post"),
     "cases:list": Route(allowed="social_worker", refused="auditor"),
     "cases:create": Route(allowed="social_worker", refused="clerk", personal=False),
     "cases:detail": CASE_PAGE,
@@ -183,6 +194,36 @@ ROUTES: dict[str, Route] = {
     # The Django admin: reference data, no personal data; its guard refuses everyone but staff.
     "admin:*": Route(allowed="administrator", refused="social_worker", personal=False),
 }
+# The partner API (/api/v1/) answers keys, not sessions: its refusals and reads are checked,
+# per endpoint and kind of caller, by tests/test_api_matrix.py (one denied entry on the api
+# channel per 404, an allowed entry for each read of personal data). The docs need a login.
+API_ROUTES = [
+    "cases",
+    "case",
+    "case-notes",
+    "case-payments",
+    "person",
+    "grants",
+    "access-requests",
+    "offers",
+    "offer",
+    "referrals-incoming",
+    "referrals-outgoing",
+    "referral",
+    "referral-accept",
+    "referral-decline",
+    "referral-contact",
+    "referral-complete",
+    "webhooks",
+    "webhook",
+    "webhook-test",
+    "events",
+    "no-such-endpoint",
+]
+ROUTES.update({f"api:{name}": Route(allowed=None, refused=None, personal=False) for name in API_ROUTES})
+ROUTES.update(
+    {f"api:{name}": Route(allowed="auditor", refused=None, personal=False) for name in ("schema", "docs", "redoc")}
+)
 
 
 def _project_routes() -> dict[str, str]:
@@ -250,6 +291,10 @@ def _build():
         valid_until=timezone.localdate() + timedelta(days=9),
     )
     world.endpoint, _secret = webhook_endpoint_create(agency=world.owner, url="https://partner.example/hook")
+    world.api_client = client_bootstrap(
+        agency=world.owner, name="Fachverfahren", roles=[Role.CLERK], created_by=world.users["administrator"]
+    )
+    world.api_key, _whole = key_issue(actor=world.users["administrator"], client=world.api_client)
     _referral_to_a_partner(world)
     world.conference = conference_convene(
         actor=sw,
@@ -332,6 +377,8 @@ def _url(world, name: str) -> str:
         "export_id": world.export.pk,
         "action": "freigeben",
         "endpoint_id": world.endpoint.pk,
+        "client_id": world.api_client.pk,
+        "key_id": world.api_key.pk,
         "referral_id": world.referral.pk,
         "offer_id": world.offer.pk,
         "conference_id": world.conference.pk,

@@ -291,3 +291,38 @@ NETWORK_OPERATIONS = {"/netzwerke/": "network_view", "/netzwerke/neu/": "network
 def test_network_matrix(client, world, actor, url, allowed):
     client = _client_for(client, world, actor)
     assert (client.get(url).status_code == 200) is allowed
+
+
+# Partner clients and their keys (api.web_views): agency-level pages of the administrator of the
+# client's agency; everyone else gets 404 on the list, the form, the client and its actions.
+API_CLIENT_OPERATIONS = ["list", "create", "detail", "issue_key"]
+
+
+def _api_client_outcome(client, world, operation) -> bool:
+    from agencies.roles import Role
+    from api.models import ApiKey
+    from api.services import client_bootstrap
+
+    partner = client_bootstrap(
+        agency=world.owner, name="Fachverfahren", roles=[Role.CLERK], created_by=world.users["administrator"]
+    )
+    if operation == "list":
+        response = client.get("/api-zugaenge/")
+        return response.status_code == 200 and partner.name in response.content.decode()
+    if operation == "create":
+        return client.get("/api-zugaenge/neu/").status_code == 200
+    if operation == "detail":
+        return client.get(f"/api-zugaenge/{partner.pk}/").status_code == 200
+    if operation == "issue_key":
+        client.post(f"/api-zugaenge/{partner.pk}/schluessel/", {"valid_until": ""})
+        return ApiKey.objects.filter(client=partner).exists()
+    raise AssertionError(operation)
+
+
+@pytest.mark.parametrize(
+    ("actor", "operation", "allowed"),
+    [(a, op, allowed(a, "api_clients_manage")) for a in ACTORS for op in API_CLIENT_OPERATIONS],
+)
+def test_api_client_matrix(client, world, actor, operation, allowed):
+    client = _client_for(client, world, actor)
+    assert _api_client_outcome(client, world, operation) is allowed

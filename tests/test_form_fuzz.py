@@ -73,6 +73,10 @@ POST_FIELDS = {
     "notifications:webhook_set_active": ["active"],
     "notifications:webhook_test": [],
     "notifications:webhook_resend": [],
+    "api_clients:key_issue": ["valid_until"],
+    "api_clients:key_rotate": ["overlap_hours"],
+    "api_clients:key_revoke": [],
+    "api_clients:deactivate": ["confirm"],
     "audit:integrity_start": [],
 }
 SKIPPED = {
@@ -181,10 +185,25 @@ def demo(django_db_setup, django_db_blocker):
             agency = worker.memberships.get().agency
             person = person_register(actor=worker, agency=agency, alias="Prüfstein")
             draft = intake_start(actor=worker, agency=agency, person=person, title="Prüfung", contact_channel="walk_in")
+            values.update(_api_client_of(users["admin"]))
             yield {"values": values, "intake_case": draft.case_id, "users": users}
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def _api_client_of(admin) -> dict:
+    """A partner client with a key in the demo administrator's agency, so its forms take input."""
+    from agencies.roles import Role
+    from api import keys
+    from api.models import ApiKey
+    from api.services import client_bootstrap
+
+    agency = admin.memberships.get().agency
+    client = client_bootstrap(agency=agency, name="Prüfsystem", roles=[Role.CLERK], created_by=admin)
+    _whole, prefix, digest = keys.new_key()
+    key = ApiKey.objects.create(client=client, prefix=prefix, digest=digest, created_by=admin)
+    return {"client_id": client.pk, "key_id": key.pk}
 
 
 def _values(demo, name: str) -> dict:

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "notlagen",
     "accounts",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "conferences",
     "networks",
     "notifications",
+    "api",
     "audit",
     "fixtures",
 ]

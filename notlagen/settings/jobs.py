@@ -138,3 +138,4 @@ CELERY_BEAT_SCHEDULE["conferences-remind"] = {"task": "conferences.tasks.remind"
 
 # Network meetings: the member responsible for an overdue agreed action is reminded once.
 CELERY_BEAT_SCHEDULE["networks-remind"] = {"task": "networks.tasks.remind", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["api-purge"] = {"task": "api.tasks.purge", "schedule": 3600.0}

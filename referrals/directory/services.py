@@ -92,6 +92,29 @@ def offer_deactivate(*, actor, offer: Offer, version: int | None = None) -> Offe
     return Offer.objects.get(pk=offer.pk)
 
 
+AVAILABILITY_FIELDS = ("capacity", "waiting_days", "eligibility", "contact_name", "phone", "email", "url")
+
+
+@transaction.atomic
+def offer_availability_update(*, actor, offer: Offer, version: int | None, **changes) -> Offer:
+    """Change what a provider's system keeps current — capacity, waiting time, who can come and
+    the contact — leaving the rest of the offer as it is. Checked like offer_save."""
+    require_offer_edit(actor, offer.provider)
+    unknown = set(changes) - set(AVAILABILITY_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    current = {name: getattr(offer, name) for name in OFFER_FIELDS}
+    # The offer's own rules on its fields (districts, languages and locations stay untouched).
+    _check({**current, **changes}, [])
+    fields = {name: _clean(changes[name], name) for name in changes}
+    query = Offer.objects.filter(pk=offer.pk)
+    if version is not None:
+        query = query.filter(version=version)
+    if not query.update(updated_by=actor, updated_at=timezone.now(), version=F("version") + 1, **fields):
+        raise OfferChangedError(Offer.objects.select_related("provider").get(pk=offer.pk))
+    return Offer.objects.get(pk=offer.pk)
+
+
 def _clean(value, name: str):
     if name in ("free_of_charge", "anonymous_possible"):
         return bool(value)

@@ -18,6 +18,7 @@ from access.errors import NotFound
 from access.referrals import ReferralSide, side_of
 from cases import grants, timeline
 from cases.models import Case, Visibility
+from notlagen.errors import StaleVersionError
 
 from ..models import DECLINE_REASONS, Outcome, Referral, Status, Transition
 from . import notices
@@ -93,7 +94,7 @@ def _locked(actor, referral, version: int | None) -> tuple[Referral, ReferralSid
     if side is None:
         _refuse(actor, locked)
     if version is not None and locked.version != version:
-        raise ValidationError({"__all__": _("Someone else has changed this referral meanwhile. Please check it.")})
+        raise StaleVersionError({"__all__": _("Someone else has changed this referral meanwhile. Please check it.")})
     return locked, side
 
 
