@@ -33,3 +33,26 @@ class AgreedActionForm(forms.Form):
         self.fields["assignee"].label_from_instance = member_label
         for name in self.mandatory:
             self.fields[name].mandatory = True
+
+
+class OwnAgencyForm(forms.Form):
+    """A form that makes something for one of the person's agencies: the agency is asked only
+    when there are several to choose from (`agencies`: those the access layer allows)."""
+
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies = {agency.pk: agency for agency in agencies}
+        if len(agencies) == 1:
+            # One agency: nothing to choose.
+            del self.fields["agency"]
+            return
+        field = self.fields["agency"]
+        field.choices = [("", _("Please choose")), *[(agency.pk, agency.name) for agency in agencies]]
+        field.error_messages["invalid_choice"] = _("Please choose one of your agencies.")
+        field.error_messages["required"] = _("Please choose one of your agencies.")
+
+    def chosen_agency(self) -> Agency:
+        data = self.cleaned_data
+        return self.agencies[data["agency"]] if "agency" in data else next(iter(self.agencies.values()))

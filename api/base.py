@@ -5,6 +5,7 @@ Idempotency-Key on POST, ETag / If-Match against an object's version, and proble
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -25,7 +26,8 @@ class TooLarge(exceptions.APIException):
 class PartnerAPIView(APIView):
     """An endpoint of /api/v1/: key authentication, throttling per client, one error format."""
 
-    _idempotent = None
+    _idempotent = None  # the claim of this request's Idempotency-Key, once made
+    _fingerprint = None  # method, path and body of a POST that carries a key
 
     def initial(self, request, *args, **kwargs):
         translation.activate(translation.get_language_from_request(request._request, check_path=False))
@@ -36,11 +38,18 @@ class PartnerAPIView(APIView):
         if length > settings.API_MAX_BODY:
             raise TooLarge(_("The request body is larger than %(max)s bytes.") % {"max": settings.API_MAX_BODY})
         super().initial(request, *args, **kwargs)
-        key = request.headers.get(idempotency.HEADER)
-        if request.method == "POST" and key is not None:
+        if request.method == "POST" and idempotency.HEADER in request.headers:
+            idempotency.check_key(request.headers[idempotency.HEADER])
             body = request._request.body  # read before DRF parses it (DRF then reads this copy)
+            self._fingerprint = idempotency.fingerprint(request, body)
+
+    def once(self, request) -> None:
+        """Called by every POST handler right after its access check (which logs the read of the
+        object concerned): a request whose Idempotency-Key was answered before gets that answer
+        again — only while the caller may still see the object, and logged like a fresh read."""
+        if self._fingerprint is not None:
             self._idempotent = idempotency.claim(
-                client=request.api_client, key=key, print_=idempotency.fingerprint(request, body)
+                client=request.api_client, key=request.headers[idempotency.HEADER], print_=self._fingerprint
             )
 
     def dispatch(self, request, *args, **kwargs):
@@ -64,6 +73,13 @@ class PartnerAPIView(APIView):
         if self._idempotent is not None:
             idempotency.settle(self._idempotent, response)
             self._idempotent = None
+        elif (
+            self._fingerprint is not None
+            and response.status_code < 300
+            and not response.has_header("Idempotent-Replayed")
+        ):
+            # A POST handler that changed something without asking once(): a bug, not a request.
+            raise ImproperlyConfigured(f"{type(self).__name__}.post does not call self.once(request)")
         return response
 
 
@@ -86,6 +102,8 @@ def expected_version(request, obj, *, required: bool = False) -> int | None:
             raise PreconditionRequired(_("Send If-Match with the ETag you read."))
         return None
     if header.strip() == "*":
+        if required:  # "any version" would overwrite changes the caller never saw
+            raise PreconditionRequired(_("Send If-Match with the ETag you read."))
         return obj.version
     if header.strip() != etag_of(obj):
         raise PreconditionFailed(_("The object has changed since you read it. Read it again and retry."))

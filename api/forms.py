@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import OwnAgencyForm
 from agencies.roles import Role
 
 from .services import CLIENT_ROLES, MAX_OVERLAP
@@ -49,11 +50,10 @@ def _networks_field() -> forms.CharField:
     )
 
 
-class ClientForm(forms.Form):
+class ClientForm(OwnAgencyForm):
     """Register a client: its agency (when the person administers several), name, roles and
     allowed addresses."""
 
-    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
     name = _name_field()
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
@@ -67,21 +67,8 @@ class ClientForm(forms.Form):
     )
     allowed_networks = _networks_field()
 
-    def __init__(self, *args, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agencies = {agency.pk: agency for agency in agencies}
-        if len(agencies) == 1:
-            # One agency: nothing to choose.
-            del self.fields["agency"]
-            return
-        field = self.fields["agency"]
-        field.choices = [("", _("Please choose")), *[(agency.pk, agency.name) for agency in agencies]]
-        field.error_messages["invalid_choice"] = _("Please choose one of your agencies.")
-        field.error_messages["required"] = _("Please choose one of your agencies.")
-
     def service_fields(self) -> dict:
-        data = self.cleaned_data
-        agency = self.agencies[data["agency"]] if "agency" in data else next(iter(self.agencies.values()))
+        data, agency = self.cleaned_data, self.chosen_agency()
         return {
             "agency": agency,
             "name": data["name"],

@@ -1,9 +1,11 @@
-"""Idempotency-Key on POST: the first request with a key runs and its answer is stored for a
+"""Idempotency-Key on POST. The handler claims the key right after its access check
+(PartnerAPIView.once), so a stored answer goes only to a caller who may still see the object,
+and that check logs the read. The first request with a key runs and its answer is stored for a
 day; the same key with the same method, path and body gets that answer again (marked with
 `Idempotent-Replayed: true`); the same key with anything else answers 422; a retry while the
 first is still running answers 409. The claim is a committed row with a unique constraint, so
-two processes racing with one key cannot both run it. A 5xx answer is not kept: the partner may
-retry."""
+two processes racing with one key cannot both run it. A refusal before the claim and a 5xx
+answer are not kept: the partner may retry."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 from .models import IdempotentRequest
 from .problems import IdempotencyConflict, IdempotencyInProgress, Replay
@@ -35,12 +38,14 @@ def _kept_since():
     return timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
 
 
+def check_key(key: str) -> None:
+    """1 to 200 visible ASCII characters (a UUID, say): nothing a database or a log trips over."""
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or any(not 0x21 <= ord(c) <= 0x7E for c in key):
+        raise ValidationError({HEADER: [_("The Idempotency-Key must have 1 to 200 visible ASCII characters.")]})
+
+
 def claim(*, client, key: str, print_: str) -> IdempotentRequest:
     """The claim of this key for this request, or Replay / a refusal."""
-    if len(key) > MAX_KEY_LENGTH or not key.strip():
-        from rest_framework.exceptions import ValidationError
-
-        raise ValidationError({HEADER: [_("The Idempotency-Key must have 1 to 200 characters.")]})
     IdempotentRequest.objects.filter(client=client, key=key, created_at__lt=_kept_since()).delete()
     try:
         with transaction.atomic():

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 KEY_SCHEME = "nlk"
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 PREFIX_LENGTH = 10
+_PREFIX_CHARACTERS = frozenset(PREFIX_ALPHABET)
+# URL-safe base64 as token_urlsafe makes it (and the demo's published keys: letters, digits, "-").
+_SECRET_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ def digest_of(secret: str) -> str:
 def parse(token: str) -> ParsedKey | None:
     scheme, _, rest = (token or "").strip().partition("_")
     prefix, _, secret = rest.partition("_")
-    if scheme != KEY_SCHEME or len(prefix) != PREFIX_LENGTH or not secret or len(secret) > 200:
+    if scheme != KEY_SCHEME or len(prefix) != PREFIX_LENGTH or set(prefix) - _PREFIX_CHARACTERS:
+        return None
+    if not secret or len(secret) > 200 or set(secret) - _SECRET_CHARACTERS:
         return None
     return ParsedKey(prefix, secret)
 

@@ -1,9 +1,10 @@
 """Keyset ("cursor") pages for sync: rows in the order (changed at, id), the cursor names the last
 row handed out, the next page starts strictly after it. No row is skipped or repeated by rows
 changing while a partner pages through: a row changed meanwhile moves behind the cursor and comes
-again with its new state, which is what a sync wants. Rows changed in the last few seconds are
-held back (SETTLE), so a change whose transaction commits a moment after its timestamp cannot
-slip behind a cursor that has already passed it.
+again with its new state, which is what a sync wants. Rows changed after the horizon — a few
+seconds ago, or the start of the oldest transaction still open — are held back, so a change whose
+transaction commits after its timestamp cannot slip behind a cursor that has already passed it.
+(The times are the web servers' clocks: keep them synchronised, NTP, within SETTLE.)
 
 Only the rows handed out are logged as read (the one row fetched to see whether there is a
 next page is not)."""
@@ -15,6 +16,7 @@ import binascii
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,30 @@ from rest_framework.exceptions import ValidationError
 
 SETTLE = timedelta(seconds=2)
 MAX_PAGE_SIZE = 200
+
+
+# The oldest transaction still open in this database under the application's role (another
+# request or job): whatever it stamps, it stamps after it began.
+_OLDEST_OPEN_TRANSACTION = """
+SELECT min(xact_start) FROM pg_stat_activity
+WHERE datname = current_database() AND usename = current_user AND pid <> pg_backend_pid()
+  AND xact_start IS NOT NULL
+"""
+
+
+def horizon() -> datetime:
+    """Rows changed at or after this moment are held back: SETTLE before now, or before the
+    start of the oldest transaction still open (a slow request, a lock wait, a long job) — its
+    changes carry a time from after its start and must not land behind a cursor that has passed
+    it. SQLite (the demo) has one writer at a time."""
+    moment = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_OLDEST_OPEN_TRANSACTION)
+            (oldest,) = cursor.fetchone()
+        if oldest is not None:
+            moment = min(moment, oldest)
+    return moment - SETTLE
 
 
 def encode(moment: datetime, pk: int) -> str:
@@ -57,7 +83,7 @@ def keyset_page(request, queryset, *, field: str = "updated_at") -> tuple[list, 
     """One page of a reporting queryset (access.reporting), the cursor to continue from (kept by
     a syncing partner even when the page is empty) and whether more rows wait now."""
     report = getattr(queryset, "_list_report", None)
-    rows_query = queryset.filter(**{f"{field}__lt": timezone.now() - SETTLE}).order_by(field, "pk")
+    rows_query = queryset.filter(**{f"{field}__lt": horizon()}).order_by(field, "pk")
     cursor = request.query_params.get("cursor")
     if cursor:
         moment, pk = decode(cursor)

@@ -59,6 +59,38 @@ class CaseSerializer(serializers.Serializer):
         return case.title if getattr(case, "shows_text", False) else None
 
 
+class CaseRowSerializer(CaseSerializer):
+    """The list's rows, built directly: the same fields as CaseSerializer (the schema) at a
+    fraction of DRF's per-field cost, which dominated a page of 50."""
+
+    def to_representation(self, case):
+        person, agency, district = case.person, case.owner_agency, case.district
+        return {
+            "id": case.pk,
+            "reference": case.reference,
+            "status": case.status,
+            "person": {
+                "id": person.pk,
+                "given_name": person.given_name,
+                "family_name": person.family_name,
+                "alias": person.alias,
+                "pseudonymous": person.is_pseudonymous,
+            },
+            "owner_agency": {"id": agency.pk, "name": agency.name},
+            "district": district.name if district is not None else None,
+            "title": case.title if getattr(case, "shows_text", False) else None,
+            "created_at": _iso(case.created_at),
+            "updated_at": _iso(case.updated_at),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _iso(moment) -> str:
+    return _DATETIME.to_representation(moment)
+
+
 class GrantRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     scope = serializers.CharField()

@@ -97,6 +97,8 @@ def client_edit(request, client_id: int):
 
 def _key_page(request, client, key, whole_key: str, *, old_key=None):
     """The whole key, this once. Never cached; the key lives only in this response."""
+    if old_key is not None:
+        old_key.refresh_from_db(fields=["expires_at", "revoked_at"])  # as the rotation left it
     response = render(
         request,
         "api/key_shown.html",
@@ -105,6 +107,7 @@ def _key_page(request, client, key, whole_key: str, *, old_key=None):
             "key": key,
             "whole_key": whole_key,
             "old_key": old_key,
+            "old_key_still_works": old_key is not None and old_key.usable_at(timezone.now()),
             # The command a partner's developer tries first (README, "Connect a partner system").
             "curl_example": f'curl -H "Authorization: Api-Key {whole_key}" {settings.SITE_URL}{reverse("api:cases")}',
         },

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.forms import OwnAgencyForm
+
 from .events import event_choices
 
 
-class WebhookEndpointForm(forms.Form):
-    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
+class WebhookEndpointForm(OwnAgencyForm):
     url = forms.CharField(
         label=_("Address of the partner system"),
         max_length=500,
@@ -30,19 +31,6 @@ class WebhookEndpointForm(forms.Form):
         error_messages={"invalid_choice": _("Please choose events from the list.")},
     )
 
-    def __init__(self, *args, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agencies = {agency.pk: agency for agency in agencies}
-        if len(agencies) == 1:
-            # One agency: nothing to choose.
-            del self.fields["agency"]
-            return
-        field = self.fields["agency"]
-        field.choices = [("", _("Please choose")), *[(agency.pk, agency.name) for agency in agencies]]
-        field.error_messages["invalid_choice"] = _("Please choose one of your agencies.")
-        field.error_messages["required"] = _("Please choose one of your agencies.")
-
     def service_fields(self) -> dict:
-        data = self.cleaned_data
-        agency = self.agencies[data["agency"]] if "agency" in data else next(iter(self.agencies.values()))
+        data, agency = self.cleaned_data, self.chosen_agency()
         return {"agency": agency, "url": data["url"], "events": data["events"]}

@@ -12,3 +12,4 @@ python -m bench.access_log
 python -m bench.case_workspace
 python -m bench.payments
 python -m bench.referrals
+python -m bench.api_cases

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from api.models import ApiKey
+from api.models import ApiKey, IdempotentRequest
 from audit.models import AccessLogEntry
+from cases.access_sync import case_touch
 from cases.models import Case
 from referrals.models import Referral, Status
 
@@ -150,16 +151,42 @@ def test_idempotency_key_replays_and_refuses_another_body(world):
     assert Referral.objects.get(pk=referral.pk).transitions.filter(to_status=Status.DECLINED).count() == 1
 
 
-def test_a_refused_post_is_replayed_too_but_a_server_error_is_not_kept(world):
+def test_a_refused_post_is_not_kept_nor_a_server_error(world):
+    """A refusal comes before the key is claimed: nothing is stored, so a retry once access
+    exists runs; a server error releases the claim."""
     referral = _sent(world)
     client = api(world.keys["other"], HTTP_IDEMPOTENCY_KEY="k-404")
     url = f"/api/v1/referrals/{referral.pk}/accept/"
-    assert client.post(url, {}, content_type="application/json").status_code == 404
-    assert client.post(url, {}, content_type="application/json")["Idempotent-Replayed"] == "true"
+    refused = client.post(url, {}, content_type="application/json")
+    assert refused.status_code == 404 and not refused.has_header("Idempotent-Replayed")
+    assert not IdempotentRequest.objects.filter(key="k-404").exists()
     centre = api(world.keys["centre"], HTTP_IDEMPOTENCY_KEY="k-500", raise_request_exception=False)
     with mock.patch("referrals.services.lifecycle.moved", side_effect=RuntimeError("boom")):
         assert centre.post(url, {}, content_type="application/json").status_code == 500
     assert centre.post(url, {}, content_type="application/json").status_code == 200
+
+
+def test_every_post_endpoint_claims_its_key(world):
+    """A POST handler that forgets PartnerAPIView.once() fails loudly instead of ignoring the key."""
+    from api.base import PartnerAPIView
+
+    class Forgetful(PartnerAPIView):
+        def post(self, request):
+            from rest_framework.response import Response
+
+            return Response({})
+
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(
+        "/api/v1/x/",
+        {},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Api-Key {world.keys['city']}",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+    with pytest.raises(Exception, match="does not call self.once"):
+        Forgetful.as_view()(request)
 
 
 @pytest.mark.parametrize(
@@ -212,7 +239,7 @@ def test_sync_with_the_cursor_sees_every_case_once_and_changed_ones_again(world,
         seen += [row["id"] for row in body["results"]]
         cursor, pages = body["next_cursor"], pages + 1
         if pages == 2:  # a case already handed out changes while the partner pages on
-            Case.objects.filter(pk=seen[0]).update(updated_at=timezone.now())
+            case_touch(seen[0])  # as every write to a case does
         if not body["has_more"]:
             break
     all_ids = set(Case.objects.values_list("pk", flat=True))
@@ -271,3 +298,12 @@ def test_a_key_cannot_use_the_web_and_a_session_cannot_use_the_api(world, client
     assert web.status_code in (302, 404)
     login(client, world.base.users["worker"])
     assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_the_fast_list_rows_equal_the_declared_serializer(world, settled):
+    from api.serializers import CaseRowSerializer, CaseSerializer
+    from cases.selectors import cases_visible_to, with_text_visibility
+
+    user = world.clients["city"].account
+    rows = list(with_text_visibility(cases_visible_to(user=user).unreported(), user=user))
+    assert rows and CaseRowSerializer(rows, many=True).data == CaseSerializer(rows, many=True).data

@@ -12,6 +12,7 @@ from audit.models import AccessLogEntry
 from notifications.services import webhook_endpoint_create
 
 from .api_world import api, build_api_world
+from .conftest import world_for_the_module
 from .referrals_world import refer
 
 BAD_KEYS = ["revoked", "expired", "deactivated", None]
@@ -77,20 +78,26 @@ PERSONAL = {"case", "person", "referral", "accept", "decline", "note_add"}
 MISSING = {"case": 999999, "referral": 999999, "person": 999999, "offer": 999999, "endpoint": 999999}
 
 
-@pytest.fixture(autouse=True)
-def _no_broker():
+def _build():
     with mock.patch("notifications.services.enqueue_delivery"):
-        yield
-
-
-@pytest.fixture
-def world(db):
-    world = build_api_world()
-    world.referral = refer(world.base)
+        world = build_api_world()
+        world.referral = refer(world.base)
     world.endpoint, _secret = webhook_endpoint_create(
         agency=world.base.agencies["city"], url="https://city.example/hook"
     )
     return world
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    yield from world_for_the_module(django_db_blocker, _build)
+
+
+@pytest.fixture
+def world(db, _module_world):
+    """Built once for the module; each test runs in a savepoint of it and is rolled back."""
+    with mock.patch("notifications.services.enqueue_delivery"):
+        yield _module_world
 
 
 def _call(key, endpoint, ids):

@@ -64,7 +64,8 @@ class CaseNotes(PartnerAPIView):
         responses={201: NoteSerializer},
     )
     def post(self, request, case_id: int):
-        access = case_access(user=request.user, case_id=case_id, report=False)
+        access = case_access(user=request.user, case_id=case_id)
+        self.once(request)
         body = NoteCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         note = services.note_add(actor=request.user, case=access, **body.validated_data)

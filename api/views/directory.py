@@ -8,7 +8,6 @@ from rest_framework.response import Response
 
 from access.decide import require
 from access.directory import require_offer_edit
-from access.errors import NotFound, as_int
 from access.rules import Action
 from referrals.directory import selectors
 from referrals.directory.services import OfferChangedError, offer_availability_update
@@ -22,10 +21,7 @@ from ._common import CURSOR, IF_MATCH_REQUIRED, PAGE_SIZE, many, page_of
 
 def _offer(request, offer_id):
     require(request.user, Action.DIRECTORY_VIEW)
-    offer = selectors.offer_for_page(offer_id=as_int(offer_id, object_type="offer"))
-    if offer is None:
-        raise NotFound("offer", offer_id)
-    return offer
+    return selectors.offer_get_for(user=request.user, offer_id=offer_id)[0]
 
 
 def _answer(offer, status: int = 200) -> Response:

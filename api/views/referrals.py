@@ -44,8 +44,9 @@ class OutgoingReferrals(_Listing):
     selector = staticmethod(selectors.outgoing_referrals)
 
 
-def _answer(request, referral_id, body_serializer, step):
+def _answer(view, request, referral_id, body_serializer, step):
     referral = selectors.referral_get(user=request.user, referral_id=referral_id).referral
+    view.once(request)  # before If-Match: a replay answers as the first time, whatever changed since
     version = expected_version(request, referral)
     data = {}
     if body_serializer is not None:
@@ -73,7 +74,7 @@ def _step_view(name: str, body_serializer, step, summary: str):
         summary=summary, request=body_serializer, parameters=[IF_MATCH, IDEMPOTENCY_KEY], responses=ReferralSerializer
     )
     def post(self, request, referral_id: int):
-        return _answer(request, referral_id, body_serializer, step)
+        return _answer(self, request, referral_id, body_serializer, step)
 
     return type(name, (PartnerAPIView,), {"post": post, "__doc__": summary})
 

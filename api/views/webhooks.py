@@ -72,6 +72,8 @@ class Webhooks(PartnerAPIView):
         responses={201: WebhookCreatedSerializer},
     )
     def post(self, request):
+        require_in(request.user, webhook_admin.MANAGE, request.api_client.agency_id)
+        self.once(request)
         body = WebhookCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         endpoint, secret = webhook_admin.webhook_endpoint_register(
@@ -110,7 +112,9 @@ class WebhookTest(PartnerAPIView):
         responses={202: None},
     )
     def post(self, request, endpoint_id: int):
-        webhook_admin.webhook_test_send(actor=request.user, endpoint=_endpoint(request, endpoint_id))
+        endpoint = _endpoint(request, endpoint_id)
+        self.once(request)
+        webhook_admin.webhook_test_send(actor=request.user, endpoint=endpoint)
         return Response(status=202)
 
 

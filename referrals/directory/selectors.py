@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from access.directory import offer_edit_right
+from access.errors import NotFound, as_int
 from agencies.models import District
 
 from ..models import Offer, OfferLocation
@@ -38,6 +40,17 @@ def offer_for_page(*, offer_id: int) -> Offer | None:
     if offer is not None:
         describe([offer])
     return offer
+
+
+def offer_get_for(*, user, offer_id) -> tuple[Offer, bool]:
+    """An offer for `user` and whether they may edit it. An offer out of the directory (itself or
+    its provider inactive) is found only by those who may edit it; for everyone else it does not
+    exist (NotFound, like a missing one)."""
+    offer = offer_for_page(offer_id=as_int(offer_id, object_type="offer"))
+    can_edit = offer is not None and offer_edit_right(user, offer.provider) is not None
+    if offer is None or not (can_edit or (offer.is_active and offer.provider.is_active)):
+        raise NotFound("offer", offer_id)
+    return offer, can_edit
 
 
 def describe(offers: Iterable[Offer], moment=None) -> list[Offer]:

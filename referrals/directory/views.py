@@ -11,18 +11,18 @@ from __future__ import annotations
 import io
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from access.directory import editable_providers, offer_edit_right
+from access.directory import editable_providers
 from access.rules import Action
 from access.web import requires
 
 from . import printout
 from .filters import OfferFilter
-from .selectors import describe, listed_offers, offer_for_page
+from .selectors import describe, listed_offers, offer_get_for
 
 PAGE_SIZE = 25
 PRINT_LIMIT = 50
@@ -81,12 +81,7 @@ def directory(request):
 
 @requires(Action.DIRECTORY_VIEW)
 def offer_detail(request, offer_id: int):
-    offer = offer_for_page(offer_id=offer_id)
-    if offer is None:
-        raise Http404
-    can_edit = offer_edit_right(request.user, offer.provider) is not None
-    if not (offer.is_active and offer.provider.is_active) and not can_edit:
-        raise Http404  # out of the directory: only its editors still find it
+    offer, can_edit = offer_get_for(user=request.user, offer_id=offer_id)
     case_id = case_id_of(request)
     context = {
         "offer": offer,
