@@ -96,6 +96,10 @@ def request_errors(*, actor, user, agency: Agency, role: str, org_unit: OrgUnit 
         errors["agency"] = _("This agency has been deactivated.")
     if org_unit is not None and org_unit.agency_id != agency.pk:
         errors["org_unit"] = _("The org unit belongs to another agency.")
+    client = getattr(user, "api_client", None) if user.pk else None
+    if client is not None and (client.agency_id != agency.pk or role in PRIVILEGED_ROLES):
+        # A partner system's key acts for its own agency, never with the rights that watch the system.
+        errors["role"] = _("A partner system's account holds roles of its own agency only, and no privileged role.")
     if not errors and Membership.objects.filter(user=user, agency=agency, role=role).exists():
         errors["role"] = _("This person already holds or awaits this role in this agency.")
     return errors

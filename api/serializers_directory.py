@@ -3,6 +3,7 @@ provider's own system may keep current."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from referrals.vocabulary import Capacity
@@ -10,10 +11,18 @@ from referrals.vocabulary import Capacity
 from .serializers import StrictSerializer
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day at the location (Europe/Berlin), "HH:MM": no zone, so not an RFC 3339 time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class OpeningSerializer(serializers.Serializer):
     weekday = serializers.CharField()
-    opens_at = serializers.TimeField()
-    closes_at = serializers.TimeField()
+    opens_at = LocalTimeField()
+    closes_at = LocalTimeField()
 
 
 class OfferLocationSerializer(serializers.Serializer):
