@@ -60,6 +60,10 @@ class Action(StrEnum):
     CONSULTATION_UPTAKE = "consultation.uptake"
     NETWORK_VIEW = "network.view"
     NETWORK_MANAGE = "network.manage"
+    REPORTS_VIEW = "reports.view"
+    RETENTION_RULES = "retention.rules"
+    RETENTION_REVIEW = "retention.review"
+    SUBJECT_REQUESTS = "subject_requests.manage"
     # On a case.
     CASE_VIEW = "case.view"
     CASE_CHANGE = "case.change"
@@ -97,6 +101,7 @@ class Action(StrEnum):
     CONFERENCE_LIST = "conference.list"
     CONFERENCE_CONVENE = "conference.convene"
     CONFERENCE_ATTEND = "conference.attend"
+    LEGAL_HOLD_SET = "legal_hold.set"
     # On a person.
     PERSON_CHANGE = "person.change"
     CONSENT_MANAGE = "consent.manage"
@@ -292,6 +297,22 @@ RULES: dict[Action, Rule] = {
     # convening one) with NETWORK_VIEW there read them (access/networks.py decides the side).
     Action.NETWORK_VIEW: _r(On.AGENCY, "networks.view_network", object_type="network"),
     Action.NETWORK_MANAGE: _r(On.AGENCY, "networks.change_network", verb="change", object_type="network"),
+    # Committee reports: aggregates with small numbers suppressed, never a person or a case;
+    # produced right_in an agency for that agency's figures (or the city's, reports.scopes).
+    Action.REPORTS_VIEW: _r(On.AGENCY, "reports.view_report", object_type="report"),
+    # Retention (Löschfristen): administrators confirm the periods; the data-protection officer
+    # reviews what goes next and places legal holds there; a case's team lead holds its own case.
+    Action.RETENTION_RULES: _r(
+        On.AGENCY, "retention.change_retentionrule", second_factor=True, verb="change", object_type="retention_rule"
+    ),
+    Action.RETENTION_REVIEW: _r(
+        On.AGENCY, "retention.view_retentionrun", second_factor=True, object_type="retention_run"
+    ),
+    Action.LEGAL_HOLD_SET: _owner("retention.add_legalhold", verb="change", object_type="legal_hold"),
+    # A person's requests under Art. 15-18 GDPR: the data-protection officer (auditor role).
+    Action.SUBJECT_REQUESTS: _r(
+        On.AGENCY, "privacy.view_subjectrequest", second_factor=True, object_type="subject_request"
+    ),
     Action.PERSON_CHANGE: _r(On.PERSON, "cases.change_person", owner_only=True, verb="change", object_type="person"),
     Action.CONSENT_MANAGE: _r(On.PERSON, "cases.manage_consent", owner_only=True, object_type="consent"),
     Action.CASE_OPEN_FOR_PERSON: _r(On.PERSON, "cases.add_case", owner_only=True, verb="create", object_type="person"),

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
     SERVICE_ACCOUNT = "service_account", _("Service account")
+    REPORTING = "reporting", _("Reporting")
 
 
 # Model-level permissions per role ("app_label.codename"). Later capabilities add theirs here;
@@ -86,6 +87,10 @@ _CONSULTATION_KEEP = {
     "consultations.view_uptake",
 }
 
+# Committee reports: aggregates only, never a person or a case (reports/). Team leads and the
+# reporting role produce them.
+_REPORTS = {"reports.view_report", "reports.add_report"}
+
 # Case conferences: whoever does case work convenes (on its own cases) and attends.
 _CONFERENCE_WORK = {"conferences.view_conference", "conferences.add_conference"}
 
@@ -114,7 +119,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "cases.approve_grants",
         "agencies.confirm_case_role",
         "referrals.view_inventory",
-    },
+        # A legal hold stops retention on a case of their agency (retention/).
+        "retention.add_legalhold",
+    }
+    | _REPORTS,
     # Clerks pay and look things up: general and financial notes, no sensitive categories.
     Role.CLERK: {
         "cases.view_case",
@@ -137,7 +145,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _NETWORK_VIEW
     | {"payments.view_payment"},
     # Auditors and administrators read no case content by default.
-    Role.AUDITOR: {"audit.view_accesslogentry"} | _DIRECTORY_READ,
+    # The data-protection officer (auditor) also reviews what retention removes next and answers a
+    # person's requests under Art. 15-18 GDPR (privacy/).
+    Role.AUDITOR: {
+        "audit.view_accesslogentry",
+        "retention.view_retentionrun",
+        "privacy.view_subjectrequest",
+        "privacy.add_subjectrequest",
+        "privacy.change_subjectrequest",
+    }
+    | _DIRECTORY_READ,
     Role.ADMINISTRATOR: _REFERENCE_DATA
     | {
         "accounts.view_user",
@@ -155,6 +172,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "api.view_apiclient",
         "api.add_apiclient",
         "api.manage_apiclient",
+        # Retention periods ship as defaults; an administrator confirms or changes them.
+        "retention.view_retentionrule",
+        "retention.change_retentionrule",
     }
     | _CONSULTATION_KEEP,
     # A provider's own editors keep its offers current (their agency's offers only).
@@ -166,6 +186,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "notifications.add_webhookendpoint",
         "notifications.change_webhookendpoint",
     },
+    # Figures for the council committee: aggregates with small numbers suppressed, no case content.
+    Role.REPORTING: _REPORTS,
 }
 
 

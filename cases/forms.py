@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, District
 from notlagen.dates import format_when
 
+from .demographics import Gender
 from .grants import BREAK_GLASS_SITUATIONS
 from .models import Consent, ConsentText, ContactChannel, Statute
 from .scopes import NoteCategory, scope_choices
@@ -44,6 +45,12 @@ class PersonCaseForm(forms.Form):
         help_text=_("For anonymous counselling: a name the person chooses. The real name can be added later."),
     )
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_INPUT)
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("Not recorded")), *Gender.choices],
+        required=False,
+        help_text=_("As the person states it. Only the anonymous statistics for the committee use it."),
+    )
     title = forms.CharField(label=_("Reason for contact"), max_length=200)
     summary = summary_field()
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)

@@ -20,6 +20,7 @@ from agencies.models import Agency
 from agencies.selectors import members_with_perm_in
 
 from . import timeline
+from .demographics import Gender, age_band
 from .access_sync import case_permissions_sync, case_touch
 from .models import Case, CaseNote, ContactChannel, Person, Visibility
 from .phonetics import phonetic_key
@@ -45,7 +46,14 @@ def _check_birth_date(birth_date) -> None:
 
 @transaction.atomic
 def person_register(
-    *, actor, agency: Agency, given_name: str = "", family_name: str = "", alias: str = "", birth_date=None
+    *,
+    actor,
+    agency: Agency,
+    given_name: str = "",
+    family_name: str = "",
+    alias: str = "",
+    birth_date=None,
+    gender: str = "",
 ) -> Person:
     given_name, family_name, alias = given_name.strip(), family_name.strip(), alias.strip()
     require_in(actor, Action.PERSON_REGISTER, agency)
@@ -54,11 +62,14 @@ def person_register(
     if given_name and not family_name:
         raise ValidationError({"family_name": _("Please enter the family name as well, or only an alias.")})
     _check_birth_date(birth_date)
+    if gender not in ("", *Gender.values):
+        raise ValidationError({"gender": _("Please choose one of the offered entries.")})
     person = Person.objects.create(
         given_name=given_name,
         family_name=family_name,
         alias=alias,
         birth_date=birth_date,
+        gender=gender,
         family_phonetic=phonetic_key(family_name),
         given_phonetic=phonetic_key(given_name),
         owner_agency=agency,
@@ -85,6 +96,10 @@ def person_reveal_name(*, actor, person: Person, given_name: str, family_name: s
     person.family_phonetic, person.given_phonetic = phonetic_key(person.family_name), phonetic_key(person.given_name)
     if birth_date is not None:
         person.birth_date = birth_date
+        # Cases opened before the date was known get their age band now (as of their opening).
+        for case_id, opened in person.cases.filter(age_band="").values_list("pk", "created_at"):
+            band = age_band(birth_date, timezone.localdate(opened))
+            Case.objects.filter(pk=case_id).update(age_band=band)
     person.save()
     events.report(
         actor=actor,
@@ -115,6 +130,7 @@ def case_open(
         title=title.strip(),
         summary=summary,
         district=district,
+        age_band=age_band(person.birth_date, timezone.localdate()),
     )
     # The number is derived from the row id, so it is unique without a counter table.
     case.reference = f"F-{timezone.localdate().year}-{case.pk:06d}"

@@ -10,6 +10,7 @@ from guardian.models import GroupObjectPermissionBase
 from access.reporting import ReportingQuerySet
 from agencies.models import Agency, District
 
+from ..demographics import AgeBand
 from ..scopes import PERM_BASIC, PERM_FINANCE, PERM_NOTES, PERM_SENSITIVE
 from .persons import Person
 
@@ -34,6 +35,9 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("assigned workers"), blank=True, related_name="assigned_cases"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The person's age band when the case was opened (cases.demographics): the statistics keep it
+    # after retention has erased the date of birth. "" = date of birth not known.
+    age_band = models.CharField(_("age band"), max_length=6, choices=AgeBand.choices, blank=True, editable=False)
     closed_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Optimistic concurrency: every change increments it; a form carries the version it was made from.

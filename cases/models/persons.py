@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from access.reporting import ReportingQuerySet
 from agencies.models import Agency
 
+from ..demographics import Gender
+
 
 class Person(models.Model):
     """A client. Pseudonymous mode: only an alias, no real name yet (anonymous counselling);
@@ -18,6 +20,8 @@ class Person(models.Model):
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     alias = models.CharField(_("alias"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # As the person states it; "" = not recorded. Only the committee's statistics read it.
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     # Kölner Phonetik of the names, for the duplicate check across agencies.
     family_phonetic = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     given_phonetic = models.CharField(max_length=100, blank=True, editable=False)

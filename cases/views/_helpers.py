@@ -51,4 +51,4 @@ def create_after_duplicate_check(request, form, create):
 
 def person_fields(data) -> dict:
     """The person's identity from a registering form's cleaned data (for services.person_register)."""
-    return {name: data[name] for name in ("given_name", "family_name", "alias", "birth_date")}
+    return {name: data[name] for name in ("given_name", "family_name", "alias", "birth_date", "gender")}

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "networks",
     "notifications",
     "api",
+    "reports",
+    "retention",
+    "privacy",
     "audit",
     "fixtures",
 ]
