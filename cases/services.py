@@ -20,8 +20,8 @@ from agencies.models import Agency
 from agencies.selectors import members_with_perm_in
 
 from . import timeline
-from .demographics import Gender, age_band
 from .access_sync import case_permissions_sync, case_touch
+from .demographics import Gender, age_band
 from .models import Case, CaseNote, ContactChannel, Person, Visibility
 from .phonetics import phonetic_key
 

@@ -12,3 +12,6 @@ class SubjectRequest(models.Model):
     class Meta:
         verbose_name = _("data-subject request")
         verbose_name_plural = _("data-subject requests")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -12,3 +12,6 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("committee report")
         verbose_name_plural = _("committee reports")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

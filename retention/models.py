@@ -14,6 +14,9 @@ class RetentionRule(models.Model):
         verbose_name = _("retention rule")
         verbose_name_plural = _("retention rules")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class LegalHold(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_holds")
@@ -24,6 +27,9 @@ class LegalHold(models.Model):
         verbose_name = _("legal hold")
         verbose_name_plural = _("legal holds")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class RetentionRun(models.Model):
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -31,3 +37,6 @@ class RetentionRun(models.Model):
     class Meta:
         verbose_name = _("retention run")
         verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
