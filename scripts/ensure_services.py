@@ -198,6 +198,15 @@ def ensure_chromium() -> str:
     raise AssertionError
 
 
+def ensure_poppler() -> None:
+    """pdftoppm and pdftotext let the suite render the PDFs it produces (committee reports, data
+    reports, payment notices); without them those checks fall back to reading the PDF's text."""
+    if shutil.which("pdftoppm") and shutil.which("pdftotext"):
+        return
+    if not apt_install("poppler-utils"):
+        say("poppler-utils missing: PDFs are checked by their text only (sudo apt-get install poppler-utils).")
+
+
 def _wait(check, seconds: float = 20) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -213,6 +222,7 @@ def main() -> None:
         "REDIS_URL": ensure_redis(),
         "CHROMIUM_PATH": ensure_chromium(),
     }
+    ensure_poppler()
     for name, value in exports.items():
         say(f"{name}={value}")
         print(f"export {name}='{value}'")
