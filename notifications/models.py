@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from access.reporting import ReportingQuerySet
+
 
 class WebhookEndpoint(models.Model):
     """Where an agency's partner system receives signed events (Standard Webhooks)."""
@@ -160,6 +162,8 @@ class PartnerEvent(models.Model):
     event = models.CharField(max_length=60)
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportingQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["agency", "created_at", "id"], name="partner_event_feed")]

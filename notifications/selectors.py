@@ -28,6 +28,7 @@ def dead_letters() -> QuerySet[Notification]:
 
 def partner_events_of(*, user, agency_id: int) -> QuerySet[PartnerEvent]:
     """The agency's events for its partner systems (the API's feed): for those who follow the
-    agency's referrals there (the events are referral events; ids and states only)."""
+    agency's referrals there (the events are referral events; ids and states only). The rows
+    handed out are logged: they name referrals."""
     require_in(user, Action.REFERRAL_OUTGOING, agency_id)
-    return PartnerEvent.objects.filter(agency_id=agency_id)
+    return PartnerEvent.objects.filter(agency_id=agency_id).reported_to(user, object_type="event", agency_id=agency_id)

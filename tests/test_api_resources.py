@@ -10,6 +10,7 @@ import pytest
 
 from agencies.roles import Role
 from agencies.services import membership_add
+from audit.models import AccessLogEntry
 from cases.models import CaseNote
 from notifications.models import PartnerEvent, WebhookEndpoint
 from referrals.models import Offer
@@ -163,3 +164,8 @@ def test_the_event_feed_has_every_referral_event_of_the_agency(world):
     assert centre == ["referral.sent", "referral.accepted"] and city == centre
     assert _all(api(world.keys["other"]), "/api/v1/events/") == []
     assert PartnerEvent.objects.filter(data__referral_id=referral.pk).count() == 4
+    # The rows handed out are in the access log: they name referrals.
+    centre = world.base.agencies["centre"]
+    handed_out = sorted(PartnerEvent.objects.filter(agency=centre).values_list("pk", flat=True))
+    logged = AccessLogEntry.objects.filter(object_type="event", channel="api", agency=centre)
+    assert [sorted(ids) for ids in logged.values_list("object_ids", flat=True)] == [handed_out]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-# Every object type the access layer records (tests/test_auditor_workspace.py keeps this complete).
+# Every object type the access layer records (tests/test_audit_labels.py keeps this complete).
 OBJECT_TYPES = {
     "case": _("Case"),
     "person": _("Person"),
@@ -32,7 +32,31 @@ OBJECT_TYPES = {
     "agency": _("Agency"),
     "notification": _("Notification"),
     "page": _("Page"),
+    "admin": _("Administration"),
     "payment": _("Payment"),
+    "payment_export": _("Payment export"),
+    "risk_assessment": _("Risk assessment"),
+    "offer": _("Help offer"),
+    "inventory": _("Inventory of help offers"),
+    "referral": _("Referral"),
+    "referral_slip": _("Referral slip"),
+    "conference": _("Case conference"),
+    "network": _("Network"),
+    "network_meeting": _("Network meeting"),
+    "network_minutes": _("Minutes of a network meeting"),
+    "network_action": _("Action of a network meeting"),
+    "consultation_hour": _("Consultation hour"),
+    "consultation_contact": _("Consultation contact"),
+    "consultation_booking": _("Consultation booking"),
+    "uptake_report": _("Uptake report"),
+    "webhook": _("Webhook"),
+    "api_client": _("API client"),
+    "event": _("Partner event"),
+    "report": _("Committee report"),
+    "retention_rule": _("Retention rule"),
+    "retention_run": _("Retention run"),
+    "legal_hold": _("Legal hold"),
+    "subject_request": _("Data-subject request"),
 }
 
 
