@@ -68,6 +68,7 @@ _URL_OBJECTS = {
     "offer_id": "offer",
     "client_id": "api_client",
     "key_id": "api_client",
+    "report_id": "report",
 }
 
 

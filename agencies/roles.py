@@ -88,8 +88,8 @@ _CONSULTATION_KEEP = {
 }
 
 # Committee reports: aggregates only, never a person or a case (reports/). Team leads and the
-# reporting role produce them.
-_REPORTS = {"reports.view_report", "reports.add_report"}
+# reporting role produce them; the help-offer inventory (public directory data) is a section.
+_REPORTS = {"reports.view_report", "reports.add_report", "referrals.view_inventory"}
 
 # Case conferences: whoever does case work convenes (on its own cases) and attends.
 _CONFERENCE_WORK = {"conferences.view_conference", "conferences.add_conference"}

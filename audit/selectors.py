@@ -20,7 +20,7 @@ def persons_matching(text: str) -> list:
     if not text:
         return []
     people = Person.objects.select_related("owner_agency")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, not to int()
         return list(people.filter(pk=int(text)))
     if birth_date := parse_date(text):
         return list(people.filter(birth_date=birth_date).order_by("family_name")[:PERSON_MATCHES])

@@ -1,62 +1,6 @@
-"""The uptake chart: server-rendered SVG (no script, no CDN), one bar per row of a report table
-(contacts per month). A hidden count is not drawn to its height: it is an outlined bar of a
-fixed low height carrying the same mark as the table ("< 5" or "×"), so the picture reveals
-nothing the table does not. Accessible: a title and a description; the table beside it lists
-the same figures."""
+"""The uptake chart is drawn by reports.charts (one SVG bar chart for every report); this name
+stays for the modules that import it here."""
 
-from __future__ import annotations
+from reports.charts import bars_svg
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
-
-from .suppression import MINIMUM
-from .uptake import Table
-
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 260, 44, 34, 24
-_PLACEHOLDER = 0.12  # height of a hidden bar, as a share of the drawing height
-# Presentation attributes, not style attributes: the strict CSP allows them.
-_SHOWN = ("#1f4e79", "none", "none")
-_HIDDEN = ("#ffffff", "#1f4e79", "4 3")
-
-
-def bars_svg(*, table: Table, column: int, title: str, chart_id: str, label=lambda row: row.label) -> SafeString:
-    rows = table.rows
-    shown = [row.cells[column].value for row in rows if row.cells[column].shown]
-    top = max([*shown, MINIMUM * 2]) or 1
-    plot = HEIGHT - BOTTOM - TOP
-    slot = (WIDTH - LEFT - 10) / max(len(rows), 1)
-    bars, texts = [], []
-    for index, row in enumerate(rows):
-        cell = row.cells[column]
-        x = LEFT + index * slot + slot * 0.15
-        width = slot * 0.7
-        height = plot * cell.value / top if cell.shown else plot * _PLACEHOLDER
-        y = HEIGHT - BOTTOM - height
-        paint = _SHOWN if cell.shown else _HIDDEN
-        bars.append((f"{x:.1f}", f"{y:.1f}", f"{width:.1f}", f"{height:.1f}", *paint))
-        texts.append((f"{x + width / 2:.1f}", f"{y - 6:.1f}", cell.text))
-        texts.append((f"{x + width / 2:.1f}", f"{HEIGHT - 12:.1f}", label(row)))
-    rects = format_html_join(
-        "", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-dasharray="{}"></rect>', bars
-    )
-    labels = format_html_join("", '<text x="{}" y="{}" text-anchor="middle" class="shell-chart__axis">{}</text>', texts)
-    description = _(
-        "One bar per row of the table below, labelled with its count. Counts below five and counts that "
-        "would reveal them are not drawn to scale: their bars are outlined, low and carry the table's mark."
-    )
-    return format_html(
-        '<svg class="shell-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-t {id}-d">'
-        '<title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>'
-        '<line x1="{left}" x2="{w}" y1="{base}" y2="{base}" stroke="#333333"></line>'
-        "{rects}{labels}</svg>",
-        w=WIDTH,
-        h=HEIGHT,
-        id=chart_id,
-        title=title,
-        desc=description,
-        left=LEFT,
-        base=HEIGHT - BOTTOM,
-        rects=rects,
-        labels=labels,
-    )
+__all__ = ["bars_svg"]

@@ -1,6 +1,6 @@
 """The uptake report of an agency's consultation hours: contacts by district of residence,
 location, topic and month; first contacts and repeats, applications started, referrals made.
-Counts only, read in one grouped query; small counts are hidden (consultations.suppression)."""
+Counts only, read in one grouped query; small counts are hidden (reports.suppression)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.suppression import MINIMUM, PROTECTED, SHOWN, SMALL, Relation, suppress
+
 from .models import ConsultationContact
-from .suppression import MINIMUM, PROTECTED, SHOWN, SMALL, Relation, suppress
 from .vocabulary import Outcome, Topic
 
 COLUMNS = (

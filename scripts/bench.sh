@@ -13,3 +13,5 @@ python -m bench.case_workspace
 python -m bench.payments
 python -m bench.referrals
 python -m bench.api_cases
+python -m bench.retention_rate
+python -m bench.reports_city

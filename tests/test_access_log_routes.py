@@ -183,6 +183,13 @@ ROUTES: dict[str, Route] = {
     "networks:autosave": Route(allowed=None, refused="grantee_collaborate", method="post"),
     "networks:act": Route(allowed=None, refused="grantee_collaborate", method="post"),
     "networks:action_done": Route(allowed=None, refused="grantee_basic", method="post"),
+    # Committee reports: aggregates only (no personal data); team leads and the reporting role.
+    "reports:index": Route(allowed="team_lead", refused="social_worker", personal=False),
+    **{
+        f"reports:{n}": Route(allowed=None, refused="social_worker", personal=False)
+        for n in ("detail", "status", "pdf", "csv", "xlsx")
+    },
+    "reports:recompute": Route(allowed=None, refused="social_worker", personal=False, method="post"),
     "audit:search": AUDIT_PAGE,
     "audit:export": AUDIT_PAGE,
     "audit:entry": AUDIT_PAGE,
@@ -191,6 +198,22 @@ ROUTES: dict[str, Route] = {
     "audit:review": Route(allowed=None, refused="social_worker"),
     "audit:integrity": Route(allowed="auditor", refused="social_worker", personal=False),
     "audit:integrity_start": Route(allowed=None, refused="social_worker", method="post"),
+    # Data-subject requests (privacy/): the data-protection officer only; a request's pages need
+    # a request of the world's person (tests/test_privacy_access.py covers them as the officer).
+    "privacy:list": AUDIT_PAGE,
+    "privacy:new": Route(allowed="auditor", refused="social_worker", personal=False),
+    **{f"privacy:{n}": Route(allowed=None, refused="social_worker") for n in ("detail", "report", "report_pdf")},
+    **{f"privacy:{n}": Route(allowed=None, refused="team_lead") for n in ("report_json", "document")},
+    **{
+        f"privacy:{n}": Route(allowed=None, refused="clerk", method="post")
+        for n in ("decide", "extend", "answer", "withhold")
+    },
+    # Retention: the officer's review names case numbers (a read); the rules are no personal data;
+    # a case's legal hold is its team lead's (tests/test_retention_web.py covers the allowed side).
+    "retention:review": AUDIT_PAGE,
+    "retention:rules": Route(allowed="administrator", refused="social_worker", personal=False),
+    "retention:rule_edit": Route(allowed=None, refused="social_worker", personal=False),
+    "retention:hold": Route(allowed="team_lead", refused="social_worker"),
     # The Django admin: reference data, no personal data; its guard refuses everyone but staff.
     "admin:*": Route(allowed="administrator", refused="social_worker", personal=False),
 }
@@ -391,6 +414,7 @@ def _url(world, name: str) -> str:
         "exception_id": 999_999,
         "booking_id": 999_999,
         "location_id": 999_999,
+        "report_id": 999_999,
     }
     pattern = _project_routes()[name]
     kwargs = {key: values[key] for key in values if f":{key}>" in pattern}

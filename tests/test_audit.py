@@ -299,3 +299,9 @@ def test_entry_names_the_right_used(client, world):
     login(client, world.users["clerk"])
     response = client.get(f"/faelle/{world.case.pk}/")
     assert _entries_of(response).filter(object_type="case").get().basis == "owner:clerk"
+
+
+def test_a_superscript_digit_is_a_name_not_a_person_number(world):
+    from audit.selectors import persons_matching
+
+    assert persons_matching("²") == []

@@ -11,8 +11,8 @@ import time_machine
 
 from consultations import schedule
 from consultations.models import ConsultationContact
-from consultations.suppression import MINIMUM, PROTECTED, SHOWN, SMALL, Relation, suppress
 from consultations.uptake import TOTAL, build_report
+from reports.suppression import MINIMUM, PROTECTED, SHOWN, SMALL, Relation, suppress
 
 from .conftest import login
 from .consultations_world import BERLIN, build_consultation_world
@@ -190,7 +190,7 @@ def test_the_csv_matches_the_page(client, world):
 
 
 def test_the_chart_draws_hidden_counts_without_their_height(world):
-    from consultations.chart import bars_svg
+    from reports.charts import bars_svg
 
     _contacts(world, random.Random(1), 12)
     report = build_report(agency=world.agencies["mainarbeit"], first=date(2026, 10, 1), last=date(2026, 12, 1))

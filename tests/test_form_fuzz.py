@@ -31,6 +31,10 @@ POST_FIELDS = {
     "casework:task_toggle": ["done"],
     "casework:appointment_add": ["starts_at", "place", "category", "with_whom", "note"],
     "casework:appointment_cancel": [],
+    "privacy:decide": ["version", "decision", "reason"],
+    "privacy:extend": ["version", "reason"],
+    "privacy:answer": ["version", "note"],
+    "privacy:withhold": ["version", "record", "reason"],
     # The payment page's buttons: the correction of a request sent back (the richest form).
     "payments:act": [
         "version",
@@ -78,6 +82,7 @@ POST_FIELDS = {
     "api_clients:key_revoke": [],
     "api_clients:deactivate": ["confirm"],
     "audit:integrity_start": [],
+    "reports:recompute": [],
 }
 SKIPPED = {
     "accounts:logout",  # ends the session the test runs in
@@ -175,6 +180,7 @@ def demo(django_db_setup, django_db_blocker):
                 "meeting_id": Meeting.objects.order_by("-starts_at").values_list("pk", flat=True).first() or 1,
                 "meeting_step": "protokoll",
                 "network_action_id": MeetingAction.objects.values_list("pk", flat=True).first() or 1,
+                "report_id": 1,
             }
             users = {u.username: u for u in User.objects.filter(username__in=ROLES)}
             # A first conversation still running, so every step of it takes input.

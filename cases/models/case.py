@@ -73,6 +73,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owner_agency", "-updated_at"], name="case_owner_updated"),
             models.Index(fields=["status"], name="case_status"),
+            # Committee reports count cases opened and closed in a period, per agency and city-wide.
+            models.Index(fields=["owner_agency", "created_at"], name="case_owner_created"),
+            models.Index(fields=["closed_at"], name="case_closed_at", condition=models.Q(closed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,5 @@
 """The uptake report for an agency's team leads and administrators: tables, a chart and a CSV.
-Counts only, small ones hidden (consultations.suppression), so nothing is logged as a read of
+Counts only, small ones hidden (reports.suppression), so nothing is logged as a read of
 personal data."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.utils import timezone
 from access.rules import Action
 from access.web import requires
 from agencies.models import Agency
+from reports.charts import bars_svg
 
-from ..chart import bars_svg
 from ..forms import UptakeForm
 from ..uptake import COLUMNS, MAX_MONTHS, build_report, legend, report_csv
 from .manage import agencies_with

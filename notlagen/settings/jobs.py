@@ -115,6 +115,8 @@ CELERY_BEAT_SCHEDULE["payments-verify-journal"] = {
     "task": "payments.tasks.verify_payment_journal",
     "schedule": 24 * 3600.0,
 }
+# Retention (Löschfristen): daily preview, then anonymisation under the confirmed rules.
+CELERY_BEAT_SCHEDULE["retention-daily"] = {"task": "retention.tasks.run_retention", "schedule": 24 * 3600.0}
 
 # Referrals: when an unanswered referral reminds the receiver (and, as long again later, the
 # referrer), the default answer deadline, how long an accepted referral's grant runs while it
