@@ -35,6 +35,14 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name"]
     inlines = [OrgUnitInline, LocationInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The kind decides how long the agency's case files are kept (retention.kinds): once it
+        # owns cases, changing it would shorten their periods around the rules' four eyes.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.cases.exists():
+            readonly.append("kind")
+        return readonly
+
     def save_model(self, request, obj, form, change):
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
         revived = change and "is_active" in form.changed_data and obj.is_active

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from access import events
 from access.decide import require
+from access.errors import NotFound
 from access.rules import Action
 
-from .models import SubjectRequest
+from .models import Kind, Status, SubjectRequest
 
 # The writer keeps at most 500 object ids per entry; larger reads are logged in batches.
 _BATCH = 500
@@ -30,8 +31,12 @@ class Reader:
 
     @classmethod
     def for_request(cls, *, actor, request: SubjectRequest) -> Reader:
-        """The officer's right is checked by the access layer, never assumed from the caller."""
+        """The officer's right is checked by the access layer, never assumed from the caller;
+        and content is read only for an open access request (whatever the caller checked)."""
         right = require(actor, Action.SUBJECT_REQUESTS)
+        if request.kind != Kind.ACCESS or request.status != Status.OPEN or request.person_id is None:
+            events.denied(actor=actor, object_type="subject_request", object_id=request.pk, action="print")
+            raise NotFound("subject_request", request.pk, "print")
         return cls(actor=actor, request=request, agency_id=right.agency_id)
 
     @property

@@ -61,7 +61,7 @@ def request_new(request):
         persons = selectors.persons_for_request(actor=request.user, text=search.cleaned_data["q"])
     person_id = request.POST.get("person_id") or request.GET.get("person")
     person = None
-    if person_id and str(person_id).isdigit():
+    if person_id and str(person_id).isascii() and str(person_id).isdigit():  # "²": a digit, no number
         person = selectors.person_for_request(actor=request.user, person_id=int(person_id))
     form = OpenForm(request.POST or None, initial={"person_id": person.pk if person else None})
     if request.method == "POST" and person is not None and form.is_valid():

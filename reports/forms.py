@@ -3,6 +3,7 @@ a free range of days). Errors are said at the field, in plain words; the input i
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from django import forms
@@ -36,7 +37,7 @@ class ReportForm(forms.Form):
     von = forms.DateField(
         label=_("First day"),
         required=False,
-        help_text=_("For a free period."),
+        help_text=_("For a free period: whole months, from the first day of a month to the last day of a month."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Please enter a date like 2026-07-01.")},
     )
@@ -72,6 +73,12 @@ class ReportForm(forms.Form):
             return None
         if last < first:
             self.add_error("bis", _("The last day must not be before the first day."))
+        elif first.day != 1:
+            # Whole months only: two reports a day apart could be subtracted down to one day's
+            # small counts; a month is the finest grain the reports publish anyway.
+            self.add_error("von", _("A free period begins on the first day of a month."))
+        elif last.day != calendar.monthrange(last.year, last.month)[1]:
+            self.add_error("bis", _("A free period ends on the last day of a month."))
         elif first < date(FIRST_YEAR, 1, 1) or first > timezone.localdate():
             self.add_error("von", _("The period must begin between 2000 and today."))
         elif (last - first).days + 1 > LONGEST_RANGE_DAYS:
@@ -90,7 +97,12 @@ class ReportForm(forms.Form):
             if kind == PeriodKind.QUARTER and cleaned.get("quartal") is None:
                 self.add_error("quartal", _("Please choose the quarter."))
             elif number is not None:
-                cleaned["period"] = year(number) if kind == PeriodKind.YEAR else quarter(number, cleaned["quartal"])
+                period = year(number) if kind == PeriodKind.YEAR else quarter(number, cleaned["quartal"])
+                if period.first > timezone.localdate():
+                    # A quarter yet to come has no figures; its empty report would stay cached.
+                    self.add_error("quartal", _("The period must begin between 2000 and today."))
+                else:
+                    cleaned["period"] = period
         cleaned["scope"] = self.scopes.get(cleaned.get("bereich"))
         return cleaned
 

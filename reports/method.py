@@ -43,15 +43,17 @@ _FIXED = [
     (
         gettext_lazy("Life areas"),
         gettext_lazy(
-            "The needs recorded in the first conversation: “support needed” or “urgent”, per life area, "
-            "for the cases opened in the period."
+            "The need recorded per life area, “support needed” or “urgent”, for the cases opened in the "
+            "period: first recorded in the first conversation and kept up to date in the case, so the "
+            "figures are those of the day the report was computed."
         ),
     ),
     (
         gettext_lazy("Referrals"),
         gettext_lazy(
             "Referrals sent in the period by the agency (or all agencies), by the category of the help "
-            "offer and the outcome recorded; “no outcome yet” for referrals still open."
+            "offer and the outcome recorded; “withdrawn or expired” for referrals that ended without an "
+            "outcome, “no outcome yet” for referrals still open."
         ),
     ),
     (
@@ -81,9 +83,12 @@ _FIXED = [
 _CITY = (
     gettext_lazy("The whole city"),
     gettext_lazy(
-        "The figures of all agencies together. Anyone who produces reports may produce it. Someone "
-        "who knows their own agency's figures can subtract them from a city figure and learn the "
-        "figure of all other agencies together; that describes cases of other agencies, no person."
+        "The figures of all agencies together. Anyone who produces reports may produce it. Each report "
+        "is protected on its own: someone who knows their own agency's figures can subtract them from a "
+        "city figure and learn the figure of all other agencies together, and where only one other "
+        "agency has cases in a cell, that can be a small count of that agency. Reports of overlapping "
+        "periods can be subtracted in the same way (free periods are whole months, so no finer than a "
+        "month). Publish the city's figures for fixed quarters or years, not several overlapping ones."
     ),
 )
 

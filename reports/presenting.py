@@ -49,14 +49,18 @@ META: dict[str, Meta] = {
         gettext_lazy("Cases opened and closed"), {"opened": gettext_lazy("Opened"), "closed": gettext_lazy("Closed")}
     ),
     "life_areas": Meta(
-        gettext_lazy("Needs found in the first conversation, by life area"),
+        gettext_lazy("Needs recorded, by life area"),
         {
             "with_need": gettext_lazy("Cases with a need"),
             "support": gettext_lazy("Support needed"),
             "urgent": gettext_lazy("Urgent"),
         },
         dict(LifeArea.choices),
-        gettext_lazy("A case can have needs in several life areas, so the rows do not add up to a total."),
+        gettext_lazy(
+            "The need as recorded when the report was computed: first in the first conversation, then kept "
+            "up to date in the case. A case can have needs in several life areas, so the rows do not add up "
+            "to a total."
+        ),
     ),
     "districts": Meta(gettext_lazy("Cases opened, by district"), {"opened": gettext_lazy("Cases opened")}, None),
     "age_gender": Meta(
@@ -78,7 +82,12 @@ META: dict[str, Meta] = {
     ),
     "referrals": Meta(
         gettext_lazy("Referrals, by category of offer and outcome"),
-        {"all": gettext_lazy("All"), **dict(Outcome.choices), "open": gettext_lazy("No outcome yet")},
+        {
+            "all": gettext_lazy("All"),
+            **dict(Outcome.choices),
+            "ended": gettext_lazy("Withdrawn or expired"),
+            "open": gettext_lazy("No outcome yet"),
+        },
         dict(Category.choices),
     ),
     "payments_kind": Meta(gettext_lazy("Financial help paid, by kind"), _MONEY, dict(Kind.choices)),

@@ -2,11 +2,13 @@
 decides, access.decide.right_in), or the whole city.
 
 The whole city is open to everyone who holds REPORTS_VIEW in some agency. Its figures are
-aggregates over all agencies with every small count suppressed, so they describe nobody, and
-the committee's question is about the city as a whole. We accept one known residue: someone who
-knows their own agency's true counts could subtract them from a shown city figure and learn the
-count of all other agencies together in that cell; that is a count of cases in other agencies,
-not a person, and it is said in the method notes.
+aggregates over all agencies with every small count suppressed, and the committee's question is
+about the city as a whole. Known residue (said in the method notes and the README): each report
+is suppressed on its own, so someone who knows their own agency's true counts can subtract them
+from a shown city figure and learn the count of all other agencies together in that cell — a
+small count where only one other agency contributes. The same holds for overlapping periods.
+The fix is suppression over the whole publication grid (periods x scopes) or consistent
+perturbation (the cell-key method); neither is built yet.
 
 "The desk" (the one-stop desk of DESIGN.md) is an agency like any other here: its team leads
 choose it by its name. No field marks an agency as the desk, so no scope of its own is offered."""

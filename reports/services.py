@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access import events
 
@@ -56,16 +60,40 @@ def _find_or_create(*, actor, period: Period, scope: Scope, minimum: int) -> tup
 def report_request(*, actor, period: Period, scope: Scope) -> Report:
     """The report of `scope` for `period`: from the cache when it is there, else computed now
     (small) or by the job (large). The caller has the scope from reports.scopes."""
+    _check_queue(actor=actor, period=period, scope=scope)
     report, created = _find_or_create(actor=actor, period=period, scope=scope, minimum=minimum_count())
     log_report(actor=actor, report=report, scope=scope, action="create" if created else "view")
     if created:
         _start(actor=actor, report=report, scope=scope, period=period)
     elif report.status == Report.Status.FAILED or (report.status != Report.Status.DONE and not is_busy(report)):
-        # A failed computation, or a job that was lost, is started again when someone asks.
-        Report.objects.filter(pk=report.pk).update(status=Report.Status.PENDING, progress=0, started_at=timezone.now())
-        _start(actor=actor, report=report, scope=scope, period=period)
+        # A failed computation, or a job that was lost, is started again when someone asks;
+        # only by the one request that finds it as it was read (two asking at once start it once).
+        as_read = Report.objects.filter(pk=report.pk, status=report.status, started_at=report.started_at)
+        if as_read.update(status=Report.Status.PENDING, progress=0, started_at=timezone.now()):
+            _start(actor=actor, report=report, scope=scope, period=period)
         report.refresh_from_db()
     return report
+
+
+# At most this many of one person's reports wait for or run on the worker at a time: one person
+# cannot fill the worker with five-year city computations.
+MAX_WAITING_PER_PERSON = 3
+
+
+def _check_queue(*, actor, period: Period, scope: Scope) -> None:
+    if not runs_in_background(period=period, scope=scope):
+        return
+    fields = {"first_day": period.first, "last_day": period.last, "agency": scope.agency}
+    if Report.objects.filter(**fields).exists():
+        return  # already there: asking again costs nothing
+    busy = Report.objects.filter(created_by=actor, status__in=[Report.Status.PENDING, Report.Status.RUNNING])
+    if sum(1 for report in busy if is_busy(report)) >= MAX_WAITING_PER_PERSON:
+        raise ValidationError(
+            {
+                "zeitraum": _("%(count)d of your reports are still being computed. Please wait until one is ready.")
+                % {"count": MAX_WAITING_PER_PERSON}
+            }
+        )
 
 
 def report_recompute(*, actor, report: Report) -> Report:
@@ -92,6 +120,16 @@ def is_busy(report: Report) -> bool:
     return (timezone.now() - started).total_seconds() < STALE_AFTER_MINUTES * 60
 
 
+def _claim(report: Report) -> bool:
+    """Mark the report running, if it waits to be computed or its computation was lost (running
+    for longer than STALE_AFTER_MINUTES: the worker died). One UPDATE, so of two workers handed
+    the same report only one computes it."""
+    lost = timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES)
+    waiting = Q(status=Report.Status.PENDING) | Q(status=Report.Status.RUNNING, started_at__lt=lost)
+    claimed = Report.objects.filter(waiting, pk=report.pk)
+    return claimed.update(status=Report.Status.RUNNING, progress=0, started_at=timezone.now()) == 1
+
+
 def _start(*, actor, report: Report, scope: Scope, period: Period) -> None:
     if runs_in_background(period=period, scope=scope):
         from .tasks import compute_report
@@ -106,7 +144,11 @@ def compute(*, report: Report, actor) -> Report:
     step its own small UPDATE, so the page's progress bar sees it while the job runs)."""
     scope = scope_of(actor, report.agency)  # the rights are checked again when the job runs
     period = Period(report.period_kind, report.first_day, report.last_day)
-    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, progress=0, started_at=timezone.now())
+    if not _claim(report):
+        # Another worker computes it right now (a task delivered twice, acks_late), or it is
+        # done already: computing it again would only do the work twice.
+        report.refresh_from_db()
+        return report
     started = time.perf_counter()
 
     def progress(percent: int) -> None:

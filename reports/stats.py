@@ -7,7 +7,7 @@ there the values of the (small) demo periods are read and the same quantiles com
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Aggregate, DecimalField, FloatField, JSONField
@@ -69,7 +69,9 @@ def quartiles_in_python(values: list[float]) -> list[float] | None:
 
 
 def money(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+    """To the cent, half a cent rounded up (kaufmännisch), as a committee reader expects; the
+    median of two amounts may end in half a cent."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def days(value) -> float | None:

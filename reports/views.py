@@ -5,18 +5,22 @@ anyone else gets the logged 404 of access.web.requires."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access.decide import may
 from access.rules import Action
 from access.web import requires
+from cases.views._helpers import apply_errors
 
 from . import files, method, pdf, presenting, services
 from .forms import ReportForm, initial_values
 from .models import Report
+from .periods import Period
 from .scopes import scope_of, scopes_for
 
 RECENT = 20
@@ -38,8 +42,12 @@ def index(request):
     form = ReportForm(request.POST or None, scopes=scopes, initial=initial_values(scopes))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = services.report_request(actor=request.user, period=data["period"], scope=data["scope"])
-        return redirect("reports:detail", report_id=report.pk)
+        try:
+            report = services.report_request(actor=request.user, period=data["period"], scope=data["scope"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("reports:detail", report_id=report.pk)
     context = {"form": form, "recent": _recent(scopes)}
     return render(request, "reports/index.html", context)
 
@@ -57,6 +65,16 @@ def heading(report: Report) -> list[tuple[str, str]]:
     ]
 
 
+def _sections(report: Report, user, *, with_chart: bool = True) -> list[presenting.Section]:
+    """The cached sections as `user` may see them. The result is shared by everyone with the
+    scope, but the inventory section was read with the rights of whoever computed it: someone
+    without the inventory right (INVENTORY_VIEW) does not get it from the cache either."""
+    shown = presenting.sections(report.result, with_chart=with_chart)
+    if may(user, Action.INVENTORY_VIEW) is None:
+        shown = [section for section in shown if section.key != "inventory"]
+    return shown
+
+
 def _report_of(request, report_id: int):
     report = get_object_or_404(Report.objects.select_related("agency"), pk=report_id)
     return report, scope_of(request.user, report.agency)
@@ -71,22 +89,33 @@ def detail(request, report_id: int):
         "report": report,
         "scope_name": _scope_name(report),
         "busy": services.is_busy(report),
-        "sections": presenting.sections(report.result) if report.is_ready else [],
+        "sections": _sections(report, request.user) if report.is_ready else [],
         "notes": method.notes(minimum=report.threshold, city=report.is_city),
     }
     if report.is_ready:
         context["heading"] = heading(report)
+        context["unfinished_period"] = computed_before_the_end(report)
     return render(request, "reports/detail.html", context)
+
+
+def computed_before_the_end(report: Report) -> bool:
+    """The figures were computed while the period was still running (this year, this quarter, a
+    free period ending later): they are the state of that day, and the cache keeps them until
+    someone computes the report anew; the page says so."""
+    period_end = Period(report.period_kind, report.first_day, report.last_day).end
+    return report.computed_at is not None and report.computed_at < period_end
 
 
 @requires(Action.REPORTS_VIEW)
 @require_GET
 def status(request, report_id: int):
     """The small fragment the page polls (htmx) while the job computes; reloads the page when
-    the report is ready."""
+    the report is ready, has failed or its job was lost (the page then offers "compute anew",
+    and polling stops)."""
     report, _scope = _report_of(request, report_id)
-    response = render(request, "reports/_status.html", {"report": report, "busy": services.is_busy(report)})
-    if report.status in (Report.Status.DONE, Report.Status.FAILED):
+    busy = services.is_busy(report)
+    response = render(request, "reports/_status.html", {"report": report, "busy": busy})
+    if not busy:
         response["HX-Refresh"] = "true"
     return response
 
@@ -104,7 +133,7 @@ def _download(request, report_id: int, kind: str) -> HttpResponse:
     if not report.is_ready:
         return redirect("reports:detail", report_id=report.pk)
     services.log_report(actor=request.user, report=report, scope=scope, action="export")
-    sections = presenting.sections(report.result, with_chart=(kind == "pdf"))
+    sections = _sections(report, request.user, with_chart=(kind == "pdf"))
     parts = {
         "heading": heading(report),
         "sections": sections,

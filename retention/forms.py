@@ -29,3 +29,10 @@ class LiftForm(forms.Form):
 class HoldByNumberForm(forms.Form):
     reference = forms.CharField(label=_("Case number"), max_length=30)
     reason = forms.CharField(label=_("Reason for the legal hold"), max_length=300, help_text=REASON_HELP)
+
+
+class HoldLiftByNumberForm(forms.Form):
+    """The officer lifts a hold by the case's number (a hold the officer set is theirs to lift)."""
+
+    lift_reference = forms.CharField(label=_("Case number"), max_length=30)
+    lift_reason = forms.CharField(label=_("Why the hold ends"), max_length=300)

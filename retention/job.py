@@ -81,6 +81,18 @@ def _exclusive():
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
 
 
+def claim_for_erasure() -> None:
+    """An erasure on request takes the job's lock for its own transaction, so the two never
+    plan the same case at the same moment (the second would fail on the marks' unique
+    constraint with a server error). Raises RetentionBusy while a run works."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            raise RetentionBusy
+
+
 def _run_to_continue() -> RetentionRun:
     unfinished = RetentionRun.objects.exclude(state=RetentionRun.State.DONE).order_by("-pk").first()
     if unfinished is not None:

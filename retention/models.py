@@ -66,6 +66,8 @@ class LegalHold(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(_("set"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=300, default="")
+    # Set by the data-protection officer from the review page: only the officer lifts it.
+    by_officer = models.BooleanField(_("set by the data-protection officer"), default=False)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

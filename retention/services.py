@@ -10,16 +10,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access import events
+from access.decide import may
+from access.rules import Action
 from cases.models import Case, Person
 
-from . import erase, finance
+from . import erase, finance, job
 from .apply import Plan, carry_out, marks_of
 from .kinds import CASE_FILE, CASE_PARTS, PERSON, RecordKind
 from .models import Erasure, LegalHold, RetentionRule
 
 REASON_MAX = 300
+# The access log names the hold, not its reason: the log's purposes reach the person's Art. 15
+# copy (privacy.assembly_log), where a reason such as an investigation must not appear; the
+# reason stays on the hold, for the officer and the case's team lead.
+HOLD_SET, HOLD_LIFTED = "legal hold set", "legal hold lifted"
+SECOND_ADMINISTRATOR = gettext_lazy(
+    "A changed period is confirmed by a second administrator: save the change without confirming it, "
+    "then ask a colleague to confirm it."
+)
 
 
 @transaction.atomic
@@ -39,6 +50,7 @@ def erase_person(*, actor, person: Person, reason: str) -> dict:
      "person_anonymised": bool, "cases": n}. Logged as "erase" on the person and the cases."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give the reason for the erasure.")})
+    _claim_for_erasure()
     person = Person.objects.select_for_update().get(pk=person.pk)
     cases = list(Case.objects.filter(person=person).order_by("pk").values("pk", "reference", "updated_at"))
     held_ids = set(LegalHold.objects.active().filter(case__person=person).values_list("case_id", flat=True))
@@ -55,8 +67,7 @@ def erase_person(*, actor, person: Person, reason: str) -> dict:
     counts: Counter = carry_out(plan, now=now, payment_actor=actor, by=actor)
     if not held_ids and not counts.get(PERSON) and not _already_anonymised(person):
         # A person without any case (registered, never helped) has no case file to follow.
-        counts[PERSON] += erase.persons([person.pk])
-        Erasure.objects.create(kind=PERSON, person=person, at=now, by=actor)
+        counts[PERSON] += _erase_person_row(person, now=now, by=actor)
     if held_ids:
         kept.append(
             {
@@ -82,6 +93,24 @@ def erase_person(*, actor, person: Person, reason: str) -> dict:
         "person_anonymised": anonymised,
         "cases": len(targets),
     }
+
+
+def _claim_for_erasure() -> None:
+    try:
+        job.claim_for_erasure()
+    except job.RetentionBusy:
+        raise ValidationError(
+            _("The retention job is running right now. Please decide again in a few minutes.")
+        ) from None
+
+
+def _erase_person_row(person: Person, *, now, by) -> int:
+    changed = erase.persons([person.pk])
+    # A mark older than the person's last change (rectified after an earlier erasure) is stale:
+    # replace it, else the one-mark-per-person constraint fails the second erasure.
+    Erasure.objects.filter(kind=PERSON, person=person).delete()
+    Erasure.objects.create(kind=PERSON, person=person, at=now, by=by)
+    return changed
 
 
 def _already_anonymised(person: Person) -> bool:
@@ -139,20 +168,23 @@ def _reason(value: str, field: str) -> str:
 
 
 @transaction.atomic
-def legal_hold_set(*, actor, case: Case, reason: str, agency_id: int | None = None) -> LegalHold:
-    """Stop retention and erasure for this case until the hold is lifted."""
+def legal_hold_set(
+    *, actor, case: Case, reason: str, agency_id: int | None = None, by_officer: bool = False
+) -> LegalHold:
+    """Stop retention and erasure for this case until the hold is lifted. A hold the
+    data-protection officer sets (`by_officer`, from the review page) only the officer lifts."""
     text = _reason(reason, "reason")
     Case.objects.select_for_update().filter(pk=case.pk).first()
     if LegalHold.objects.active().filter(case_id=case.pk).exists():
         raise ValidationError({"reason": _("A legal hold is already set on this case.")})
-    hold = LegalHold.objects.create(case_id=case.pk, set_by=actor, reason=text)
+    hold = LegalHold.objects.create(case_id=case.pk, set_by=actor, reason=text, by_officer=by_officer)
     events.report(
         actor=actor,
         action="create",
         object_type="legal_hold",
         object_ids=[hold.pk],
         case_ids=[case.pk],
-        purpose=text,
+        purpose=HOLD_SET,
         agency_id=agency_id,
     )
     return hold
@@ -164,6 +196,11 @@ def legal_hold_lift(*, actor, case: Case, reason: str, agency_id: int | None = N
     hold = LegalHold.objects.active().select_for_update().filter(case_id=case.pk).first()
     if hold is None:
         raise ValidationError({"lift_reason": _("No legal hold is set on this case.")})
+    if hold.by_officer and may(actor, Action.RETENTION_REVIEW) is None:
+        # The officer's hold (e.g. for an inquiry) is not the case team's to end.
+        raise ValidationError(
+            {"lift_reason": _("The data-protection officer set this hold; only the data-protection officer lifts it.")}
+        )
     hold.lifted_by, hold.lifted_at, hold.lift_reason = actor, timezone.now(), text
     hold.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
     events.report(
@@ -172,7 +209,7 @@ def legal_hold_lift(*, actor, case: Case, reason: str, agency_id: int | None = N
         object_type="legal_hold",
         object_ids=[hold.pk],
         case_ids=[case.pk],
-        purpose=f"lifted: {text}"[:REASON_MAX],
+        purpose=HOLD_LIFTED,
         agency_id=agency_id,
     )
     return hold
@@ -192,6 +229,10 @@ def rule_change(
     if not (legal_basis or "").strip():
         raise ValidationError({"legal_basis": _("Please name the rule this period rests on.")})
     changed = (rule.years, rule.months, rule.legal_basis) != (years, months, legal_basis.strip())
+    if confirm and (changed or (rule.changed_by_id is not None and rule.changed_by_id == actor.pk)):
+        # Four eyes: whoever changes a period (say, shortens it to erase a file now) never
+        # confirms it; a second administrator does. A shipped proposal needs one confirmation.
+        raise ValidationError({"confirm": SECOND_ADMINISTRATOR})
     now = timezone.now()
     rule.years, rule.months, rule.legal_basis = years, months, legal_basis.strip()
     if changed:

@@ -19,7 +19,7 @@ from cases.models import Case
 from cases.views._helpers import apply_errors
 
 from . import selectors, services
-from .forms import HoldByNumberForm, HoldForm, LiftForm, RuleForm
+from .forms import HoldByNumberForm, HoldForm, HoldLiftByNumberForm, LiftForm, RuleForm
 from .kinds import CASE_FILE, PERSON, RecordKind
 from .models import RetentionRule
 
@@ -35,8 +35,11 @@ def rules(request):
 
 def _rule_asked_for(request) -> RetentionRule:
     raw = request.POST.get("rule") if request.method == "POST" else request.GET.get("regel")
-    rule = RetentionRule.objects.filter(pk=int(raw)).first() if (raw or "").isdigit() and len(raw) < 10 else None
+    # "²" or "٣" are digits to str.isdigit() but no number to int() (or not ours): not found.
+    number = raw if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    rule = RetentionRule.objects.filter(pk=int(number)).first() if number else None
     if rule is None:
+        events.denied(actor=request.user, object_type="retention_rule", object_id=int(number) if number else None)
         raise NotFound("retention_rule", None)
     return rule
 
@@ -60,14 +63,20 @@ def rule_edit(request):
 @requires(Action.RETENTION_REVIEW)
 def review(request):
     run = selectors.latest_preview_run()
-    form = HoldByNumberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    lifting = request.method == "POST" and "lift_reference" in request.POST
+    form = HoldByNumberForm(None if lifting else (request.POST or None))
+    lift_form = HoldLiftByNumberForm(request.POST if lifting else None)
+    if lifting and _lift_by_number(request, lift_form):
+        return redirect("retention:review")
+    if request.method == "POST" and not lifting and form.is_valid():
         case = Case.objects.filter(reference=form.cleaned_data["reference"].strip()).first()
         if case is None:
             form.add_error("reference", _("There is no case with this number."))
         else:
             try:
-                services.legal_hold_set(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+                services.legal_hold_set(
+                    actor=request.user, case=case, reason=form.cleaned_data["reason"], by_officer=True
+                )
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -91,7 +100,23 @@ def review(request):
         for item in selectors.recent_runs()
     ]
     context = {"run": run, "preview": preview, "kinds": kinds, "runs": runs, "holds": holds}
-    return render(request, "retention/review.html", {**context, "form": form})
+    return render(request, "retention/review.html", {**context, "form": form, "lift_form": lift_form})
+
+
+def _lift_by_number(request, form) -> bool:
+    if not form.is_valid():
+        return False
+    case = Case.objects.filter(reference=form.cleaned_data["lift_reference"].strip()).first()
+    if case is None:
+        form.add_error("lift_reference", _("There is no case with this number."))
+        return False
+    try:
+        services.legal_hold_lift(actor=request.user, case=case, reason=form.cleaned_data["lift_reason"])
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(request, _("The legal hold on case %(reference)s is lifted.") % {"reference": case.reference})
+    return True
 
 
 def _label(kind: str) -> str:

@@ -15,9 +15,10 @@ from reports.models import Report
 from reports.tasks import compute_report
 
 from .factories import PASSWORD
+from .pdf_text import pdf_text
 from .test_browser import SCREENSHOTS, assert_accessible
 from .test_reports_figures import build
-from .test_reports_web import _pdf_text, _secrets
+from .test_reports_web import _secrets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,7 +75,7 @@ def test_a_team_lead_produces_the_quarterly_report(page, world, tmp_path):
     download_info.value.save_as(pdf_path)
     pdf = pdf_path.read_bytes()
     assert pdf.startswith(b"%PDF")
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     assert "Hilfen in Notlagen Teststadt" in text
     assert not [secret for secret in _secrets(world) if secret in text]
     if shutil.which("pdftoppm"):

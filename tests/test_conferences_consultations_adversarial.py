@@ -23,9 +23,9 @@ from conferences import services
 from conferences.models import Conference, ConferenceAction, Participant
 from consultations import schedule, work
 from consultations.models import ConsultationBooking, ConsultationContact, ConsultationException
-from consultations.suppression import MINIMUM, PROTECTED, SHOWN, SMALL
 from consultations.uptake import TOTAL, build_report
 from notifications.models import Notification
+from reports.suppression import MINIMUM, PROTECTED, SHOWN, SMALL
 
 from .conferences_world import build, convene
 from .conftest import confirmed_device, login

@@ -134,6 +134,17 @@ def test_referrals_have_ended_with_varied_outcomes(history, db):
     assert not Conference.objects.filter(case__in=_history_cases()).exclude(status="held").exists()
 
 
+def test_a_referrals_first_contact_day_is_the_local_day_of_its_step(history, db):
+    """first_contact_on is a day in Germany: a first contact at 00:30 local time (22:30 UTC the
+    evening before) falls on the local day (review of issue 16: it took the UTC date)."""
+    from referrals.models import Transition
+
+    steps = Transition.objects.filter(referral__case__in=_history_cases(), to_status="first_contact")
+    pairs = list(steps.values_list("at", "referral__first_contact_on"))
+    assert len(pairs) > 50
+    assert all(timezone.localtime(at).date() == day for at, day in pairs)
+
+
 def test_the_payments_journal_verifies_and_no_history_payment_waits(history, db):
     result = journal_verification.run()
     assert result.ok, result.findings

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import zlib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from payments import money, sepa, services
 from payments.models import Export, Payment
 
 from .payments_world import fund_for, request
+from .pdf_text import pdf_text
 from .world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -163,19 +163,6 @@ def test_check_refuses_a_tampered_payment_information_block(world, tag, value):
         sepa.check(_replace_nth(content, tag, 1, value), payments)
 
 
-def _pdf_text_fallback(pdf: bytes) -> str:
-    """The text of fpdf2's (Flate-compressed) content streams, without poppler."""
-    lines = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            stream = zlib.decompress(match.group(1))
-        except zlib.error:
-            stream = match.group(1)
-        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream):
-            lines.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
-    return " ".join(lines)
-
-
 def _poppler_checks(pdf: bytes, tmp_path: Path) -> str | None:
     """Render the first page with pdftoppm and read the text with pdftotext, where installed."""
     source = tmp_path / "vouchers.pdf"
@@ -198,7 +185,7 @@ def test_cash_voucher_pdf_with_the_amount_in_words(world, tmp_path):
     pdf = bytes(export.content)
     assert pdf.startswith(b"%PDF") and export.content_type == "application/pdf"
     assert (export.count, export.total) == (1, Decimal("1234.50"))
-    texts = [_pdf_text_fallback(pdf)]
+    texts = [pdf_text(pdf)]
     poppler = _poppler_checks(pdf, tmp_path)
     if poppler is not None:
         texts.append(poppler)

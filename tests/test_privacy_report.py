@@ -4,8 +4,6 @@ same partner) ever appears in the PDF, the JSON or the preview; every record rea
 with the request's purpose; the number of queries does not grow with the records."""
 
 import json
-import re
-import zlib
 from datetime import timedelta
 
 import pytest
@@ -22,6 +20,7 @@ from privacy.assembly_log import entries_for
 from privacy.models import SubjectRequest
 
 from .conftest import confirmed_device, login, world_for_the_module
+from .pdf_text import pdf_text
 from .test_privacy_world import SECOND, THIRD_PARTY, build_privacy_world, seal_everything
 
 pytestmark = pytest.mark.django_db
@@ -57,21 +56,6 @@ def open_request(world, person=None, kind="access") -> SubjectRequest:
         identity_note="Personalausweis vorgelegt, Angaben stimmen überein",
         opened_by=world.users["auditor"],
     )
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text an fpdf2 document shows (core fonts: literal strings in Tj operators). Each
-    stream is inflated from its start to the end of its zlib data, so compressed bytes that
-    happen to read "endstream" cannot cut a page short."""
-    lines = []
-    for match in re.finditer(rb"stream\r?\n", pdf):
-        try:
-            stream = zlib.decompressobj().decompress(pdf[match.end() :])
-        except zlib.error:
-            continue
-        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream):
-            lines.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
-    return " ".join(lines)
 
 
 def _second_persons_marks(world) -> list[str]:

@@ -19,7 +19,8 @@ from casework.models import Intake, LifeAreaStatus
 from payments.models import Export, Payment
 from referrals.models import Offer, Provider
 from referrals.models.referral import Referral
-from reports import figures
+from reports import figures, stats
+from reports.figures import help as help_figures
 from reports.periods import quarter
 from reports.suppression import PROTECTED, SHOWN, SMALL
 
@@ -287,8 +288,23 @@ def test_referrals_by_category_and_outcome(world):
     # outside. With debt's 1 small, housing's 6 is hidden; then its 5 successful as well.
     assert housing["all"] == [None, PROTECTED] and housing["successful"] == [None, PROTECTED]
     assert housing["no_capacity"] == [None, SMALL]
-    assert rows["debt"] == [[None, SMALL]] * 9
+    assert rows["debt"] == [[None, SMALL]] * 10
     assert section["total"]["cells"][0] == [7, SHOWN]
+
+
+def test_withdrawn_and_expired_referrals_are_not_counted_as_open(world):
+    """A withdrawn or expired referral records no outcome, but it has ended: it is counted as
+    "withdrawn or expired", not as "no outcome yet" (review of issue 16)."""
+    sw = world.users["social_worker"]
+    debt = Offer.objects.get(name="Schuldnerberatung")
+    _referral(world, sw, world.cases[8], debt, status="withdrawn", outcome="")
+    _referral(world, sw, world.cases[9], debt, status="expired", outcome="")
+    _referral(world, sw, world.cases[10], debt, status="accepted", outcome="")
+    table = help_figures.referrals(world.desk, Q3)
+    (debt_row,) = [row for row in table.rows if row.key == "debt"]
+    # Before: the sent one; now also withdrawn, expired and accepted: 2 open, 2 ended.
+    assert debt_row.values["all"] == 4
+    assert (debt_row.values["open"], debt_row.values["ended"]) == (2, 2)
 
 
 def test_financial_help_counts_sums_and_medians_as_decimals(world):
@@ -363,3 +379,10 @@ def test_the_stored_result_holds_no_hidden_figure(world):
     ]
     assert {state for _value, state in cells} == {SHOWN, SMALL, PROTECTED}
     assert all(value is None for value, state in cells if state != SHOWN)
+
+
+def test_a_median_of_half_a_cent_is_rounded_up():
+    """The median of 10.02 and 10.03 EUR is 10.025: shown as 10,03 € (half up, as in
+    commerce), not 10,02 € (half to even) (review of issue 16)."""
+    assert stats.money(stats.median_money([Decimal("10.02"), Decimal("10.03")])) == Decimal("10.03")
+    assert stats.money(Decimal("10.015")) == Decimal("10.02")

@@ -2,11 +2,12 @@
 htmx), the result is cached per period and scope, asked again it comes from the cache, and
 "compute anew" recomputes it. The number of queries does not grow with the number of cases."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from agencies.models import Membership
 from cases.models import Case, Person
@@ -145,3 +146,82 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(world, django_assert
     assert queries() == few
     with django_assert_max_num_queries(30):
         figures.compute(actor=lead, scope=world.desk, period=quarter(2026, 3), minimum=5)
+
+
+def test_a_task_delivered_twice_computes_once(world, django_capture_on_commit_callbacks, monkeypatch):
+    """acks_late: the broker may hand the same report to a second worker while the first still
+    computes it; the second leaves it alone (review of issue 16)."""
+    lead = world.users["team_lead"]
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.report_request(actor=lead, period=Q3, scope=_city(lead))
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=timezone.now())
+    calls = []
+    monkeypatch.setattr(figures, "compute", lambda **kwargs: calls.append(kwargs) or {"sections": []})
+    compute_report(report.pk, lead.pk)
+    report.refresh_from_db()
+    assert calls == [] and report.status == Report.Status.RUNNING
+
+
+def test_a_report_lost_with_its_worker_is_computed_again(world, django_capture_on_commit_callbacks):
+    """A worker that died left the report running; once that is older than STALE_AFTER_MINUTES
+    the redelivered task (or "compute anew") computes it."""
+    lead = world.users["team_lead"]
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.report_request(actor=lead, period=Q3, scope=_city(lead))
+    lost_at = timezone.now() - timedelta(minutes=services.STALE_AFTER_MINUTES + 1)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, progress=40, started_at=lost_at)
+    report.refresh_from_db()
+    assert not services.is_busy(report)
+    compute_report(report.pk, lead.pk)
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.progress == 100
+
+
+def test_the_page_stops_polling_a_lost_job_and_offers_to_compute_anew(
+    client, world, django_capture_on_commit_callbacks
+):
+    """A job lost with its worker: the fragment stops polling (it polled every 2 s forever) and
+    reloads the page, which offers "compute anew" (review of issue 16)."""
+    lead = world.users["team_lead"]
+    login(client, lead)
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.report_request(actor=lead, period=Q3, scope=_city(lead))
+    assert "hx-get" in client.get(f"/berichte/{report.pk}/stand/").content.decode()  # while it may still run
+    lost_at = timezone.now() - timedelta(minutes=services.STALE_AFTER_MINUTES + 1)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=lost_at)
+    status = client.get(f"/berichte/{report.pk}/stand/")
+    assert status["HX-Refresh"] == "true" and "hx-get" not in status.content.decode()
+    page = client.get(f"/berichte/{report.pk}/").content.decode()
+    assert "neu-berechnen" in page and "hx-get" not in page
+
+
+def test_two_asking_at_once_for_a_failed_report_start_it_once(world, monkeypatch):
+    """Both requests read the failed report; the first restarts it (running now); the second,
+    still holding what it read, leaves it alone instead of starting it a second time."""
+    lead = world.users["team_lead"]
+    monkeypatch.setattr(figures, "compute", lambda **kwargs: (_ for _ in ()).throw(RuntimeError("down")))
+    report = services.report_request(actor=lead, period=Q3, scope=_desk(lead, world))
+    assert report.status == Report.Status.FAILED
+    as_read_by_the_second = Report.objects.get(pk=report.pk)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.RUNNING, started_at=timezone.now())
+    calls = []
+    monkeypatch.setattr(figures, "compute", lambda **kwargs: calls.append(kwargs) or {"sections": []})
+    monkeypatch.setattr(services, "_find_or_create", lambda **kwargs: (as_read_by_the_second, False))
+    again = services.report_request(actor=lead, period=Q3, scope=_desk(lead, world))
+    assert calls == [] and again.status == Report.Status.RUNNING
+
+
+def test_the_job_ends_before_it_could_be_taken_as_lost():
+    """A restart after STALE_AFTER_MINUTES is safe only if no computation runs that long: the
+    task's time limits end it first (review of issue 16)."""
+    assert compute_report.soft_time_limit < compute_report.time_limit < services.STALE_AFTER_MINUTES * 60
+
+
+def test_a_report_asked_for_by_someone_deactivated_since_fails_visibly(world, django_capture_on_commit_callbacks):
+    lead = world.users["team_lead"]
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.report_request(actor=lead, period=Q3, scope=_city(lead))
+    type(lead).objects.filter(pk=lead.pk).update(is_active=False)
+    compute_report(report.pk, lead.pk)
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED and report.result == {}

@@ -4,8 +4,6 @@ accessible charts, the PDF, CSV and Excel downloads without any name, birth date
 number, and the log entry of every production and download."""
 
 import io
-import re
-import zlib
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +12,7 @@ from audit.models import AccessLogEntry
 from reports.models import Report
 
 from .conftest import confirmed_device, login
+from .pdf_text import pdf_text
 from .test_reports_figures import SECRET_NAMES, build
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +95,20 @@ def test_the_form_says_what_is_wrong_in_german_and_keeps_the_input(client, world
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        ("2026-07-02", "2026-09-30", "Ein freier Zeitraum beginnt am ersten Tag eines Monats."),
+        ("2026-07-01", "2026-09-29", "Ein freier Zeitraum endet am letzten Tag eines Monats."),
+    ],
+)
+def test_a_free_period_is_whole_months_so_reports_cannot_be_subtracted_to_a_day(client, world, first, last, message):
+    _log_in(client, world.users["team_lead"])
+    page = _produce(client, world, zeitraum="range", von=first, bis=last).content.decode()
+    assert message in page and not Report.objects.exists()
+    assert _produce(client, world, zeitraum="range", von="2026-07-01", bis="2026-08-31").status_code == 302
+
+
 def test_the_page_shows_tables_and_accessible_charts_and_hides_small_counts(client, world):
     _log_in(client, world.users["team_lead"])
     page = client.get(_produce(client, world)["Location"]).content.decode()
@@ -104,19 +117,6 @@ def test_the_page_shows_tables_and_accessible_charts_and_hides_small_counts(clie
     assert "&lt; 5" in page and "×" in page
     assert "<script" not in page.split("</head>", 1)[1]  # no inline script in the body
     assert ' style="' not in page
-
-
-def _pdf_text(pdf: bytes) -> str:
-    """The text of fpdf2's (Flate-compressed) content streams."""
-    lines = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            stream = zlib.decompress(match.group(1))
-        except zlib.error:
-            stream = match.group(1)
-        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", stream):
-            lines.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
-    return " ".join(lines)
 
 
 def _secrets(world) -> list[str]:
@@ -131,7 +131,7 @@ def test_downloads_carry_the_figures_and_nothing_personal(client, world):
     texts = {"page": client.get(location).content.decode()}
     pdf = client.get(f"{location}bericht.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    texts["pdf"] = _pdf_text(pdf.content)
+    texts["pdf"] = pdf_text(pdf.content)
     csv = client.get(f"{location}bericht.csv")
     texts["csv"] = csv.content.decode("utf-8-sig")
     xlsx = client.get(f"{location}bericht.xlsx")
@@ -155,3 +155,51 @@ def test_money_in_excel_is_a_number_and_hidden_cells_are_marks(client, world):
     values = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
     assert 2100.49 in [float(v) for v in values if isinstance(v, int | float)]
     assert "< 5" in values and "×" in values
+
+
+def test_the_cached_inventory_is_shown_only_to_who_may_see_the_inventory(client, world):
+    """The inventory section is read with the rights of whoever computed the report; the cache
+    is shared, so a viewer without INVENTORY_VIEW does not get it from there (review of issue 16)."""
+    from unittest import mock
+
+    _log_in(client, world.users["team_lead"])
+    location = _produce(client, world)["Location"]
+    assert "section-inventory" in client.get(location).content.decode()
+    with mock.patch("reports.views.may", return_value=None):
+        page = client.get(location).content.decode()
+        csv = client.get(f"{location}bericht.csv").content.decode("utf-8-sig")
+    assert "section-inventory" not in page and "section-cases" in page
+    inventory_title = "Hilfeangebote im Verzeichnis"
+    assert inventory_title not in csv and "Help offers in the directory" not in csv
+
+
+def test_a_quarter_yet_to_come_is_refused(world):
+    """In February, the fourth quarter has no figures yet; its empty report would be cached
+    (review of issue 16)."""
+    from datetime import date
+    from unittest import mock
+
+    from reports.forms import ReportForm
+    from reports.scopes import scopes_for
+
+    scopes = scopes_for(world.users["team_lead"])
+    data = {**Q3, "bereich": scopes[0].value}
+    with mock.patch("reports.forms.timezone.localdate", return_value=date(2026, 2, 1)):
+        assert not ReportForm({**data, "quartal": "4"}, scopes=scopes).is_valid()
+        assert ReportForm({**data, "quartal": "1"}, scopes=scopes).is_valid()
+
+
+def test_figures_computed_before_the_period_ended_say_so(client, world):
+    """The cache keeps a report of a running period (this year) as it was on the day it was
+    computed; the page says so (review of issue 16)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    _log_in(client, world.users["team_lead"])
+    location = _produce(client, world)["Location"]
+    notice = "noch nicht zu Ende"
+    assert notice not in client.get(location).content.decode()  # Q3 2026 ended before it was computed
+    Report.objects.update(computed_at=datetime(2026, 9, 30, 23, 0, tzinfo=timezone.get_current_timezone()))
+    page = client.get(location).content.decode()
+    assert notice in page or "had not ended" in page

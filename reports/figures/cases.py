@@ -50,9 +50,11 @@ def opened_and_closed(scope, period: Period) -> RawTable:
 
 
 def life_areas(scope, period: Period) -> RawTable:
-    """Per life area: the cases opened in the period whose first conversation found a need
-    (support needed or urgent). One case may have needs in several areas, so there is no total
-    row (the rows overlap); in each row, support + urgent = cases with a need."""
+    """Per life area: the cases opened in the period with a need recorded (support needed or
+    urgent). LifeAreaStatus holds the need as it stands now (the first conversation records it,
+    later work updates it), so the report says so rather than "found in the first conversation".
+    One case may have needs in several areas, so there is no total row (the rows overlap); in
+    each row, support + urgent = cases with a need."""
     statuses = LifeAreaStatus.objects.filter(
         case__in=cases_in(scope, period), need__in=(Need.SUPPORT, Need.URGENT)
     ).order_by()

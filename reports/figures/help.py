@@ -14,28 +14,37 @@ from consultations.models import ConsultationContact
 from consultations.vocabulary import Topic
 from payments.models import Kind, Payment, Purpose
 from payments.models import Status as PaymentStatus
-from referrals.models.referral import Outcome, Referral
+from referrals.models.referral import OPEN_STATES, Outcome, Referral
 from referrals.vocabulary import Category
 
 from ..periods import Period, as_date
 from ..stats import MedianMoney, database_has_quantiles, median_money, money
 from ..tables import COUNT, MONEY, RawRow, RawTable
 
-OPEN = "open"  # a referral without an outcome yet
-OUTCOME_COLUMNS = [*Outcome.values, OPEN]
+OPEN = "open"  # a referral still running: no outcome yet
+ENDED = "ended"  # withdrawn by the sender or expired unanswered: ended, but without an outcome
+OUTCOME_COLUMNS = [*Outcome.values, ENDED, OPEN]
+
+
+def _outcome_column(outcome: str, status: str) -> str:
+    """The column of a referral: its outcome; without one, still open or ended (a withdrawn or
+    expired referral records no outcome, and it is not open any more)."""
+    if outcome:
+        return outcome
+    return OPEN if status in OPEN_STATES else ENDED
 
 
 def referrals(scope, period: Period) -> RawTable:
     """Referrals sent in the period by the scope's agencies, by the category of the offer and
-    the outcome (open: no outcome recorded yet)."""
+    the outcome (ended: withdrawn or expired without an outcome; open: still running)."""
     sent = Referral.objects.filter(sent_at__gte=period.start, sent_at__lt=period.end)
     if scope is not None:
         sent = sent.filter(referring_agency=scope)
-    groups = sent.values("offer__category", "outcome").annotate(n=Count("id")).order_by()
+    groups = sent.values("offer__category", "outcome", "status").annotate(n=Count("id")).order_by()
     counts: dict[str, dict[str, int]] = {}
     for group in groups:
         row = counts.setdefault(group["offer__category"], dict.fromkeys(["all", *OUTCOME_COLUMNS], 0))
-        row[group["outcome"] or OPEN] += group["n"]
+        row[_outcome_column(group["outcome"], group["status"])] += group["n"]
         row["all"] += group["n"]
     rows = [RawRow(key=category, values=counts[category]) for category in Category.values if category in counts]
     return RawTable(
