@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from access import events
 from access.errors import NotFound
 from access.rules import Action
 from access.web import requires
+from casework.views.documents import document_response
 
 from . import outcome, report_json, report_pdf, selectors, services
 from .assembly import assemble
@@ -257,14 +258,4 @@ def report_json_download(request, request_id: int):
 def document_download(request, request_id: int, document_id: int):
     subject = _reportable(request, request_id)
     document = selectors.document_for_request(actor=request.user, request=subject, document_id=document_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("document", document_id) from None
-    response = FileResponse(
-        handle, content_type=document.content_type, as_attachment=True, filename=document.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
