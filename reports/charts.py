@@ -74,6 +74,15 @@ def bars_svg(
 
 
 ROW_HEIGHT, LABEL_WIDTH, VALUE_ROOM = 22, 190, 56
+LABEL_CHARACTERS = 30  # what fits left of the bars; the table beside the chart has the whole label
+
+
+def short_label(label: str) -> str:
+    """The label, cut at a word with an ellipsis where it is longer than the room for it."""
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    cut = label[: LABEL_CHARACTERS - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut} …"
 
 
 def hbars_svg(*, rows, column: int, title: str, chart_id: str, description: str, minimum: int = MINIMUM) -> SafeString:
@@ -91,7 +100,7 @@ def hbars_svg(*, rows, column: int, title: str, chart_id: str, description: str,
         length = room * cell.value / top if cell.shown else room * 0.05
         paint = _SHOWN if cell.shown else _HIDDEN
         bars.append((LABEL_WIDTH, f"{y + 4:.1f}", f"{max(length, 1):.1f}", ROW_HEIGHT - 8, *paint))
-        texts.append((LABEL_WIDTH - 6, f"{y + 15:.1f}", "end", str(row.label)[:30]))
+        texts.append((LABEL_WIDTH - 6, f"{y + 15:.1f}", "end", short_label(str(row.label))))
         texts.append((f"{LABEL_WIDTH + length + 5:.1f}", f"{y + 15:.1f}", "start", cell.text))
     rects = format_html_join(
         "", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-dasharray="{}"></rect>', bars

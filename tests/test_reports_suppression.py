@@ -147,3 +147,11 @@ def test_money_follows_its_count():
     out = publish(table, minimum=5)
     assert out["rows"][0]["cells"][1] == [None, SMALL] and out["rows"][1]["cells"][1][0] is None
     assert out["total"]["cells"] == [[11, SHOWN], ["1400", SHOWN]]
+
+
+def test_a_long_chart_label_is_cut_at_a_word_with_an_ellipsis():
+    from reports.charts import LABEL_CHARACTERS, short_label
+
+    assert short_label("Gewalt, Menschenhandel und Sicherheit") == "Gewalt, Menschenhandel und …"
+    assert short_label("Wohnen") == "Wohnen"
+    assert all(len(short_label("x " * n)) <= LABEL_CHARACTERS for n in range(1, 40))
