@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
-eval "$(python scripts/ensure_services.py)"
+eval "$(python scripts/ensure_services.py --services-only)"
 # Pages are rendered with the manifest storage: collect the static files first.
 NOTLAGEN_MODE=development python manage.py collectstatic --noinput -v0
 python -m bench.notification_latency

@@ -217,12 +217,12 @@ def _wait(check, seconds: float = 20) -> bool:
 
 
 def main() -> None:
-    exports = {
-        "DATABASE_URL": ensure_postgres(),
-        "REDIS_URL": ensure_redis(),
-        "CHROMIUM_PATH": ensure_chromium(),
-    }
-    ensure_poppler()
+    # `--services-only` (make bench): the databases, not the browser and PDF tools of the suite.
+    services_only = "--services-only" in sys.argv[1:]
+    exports = {"DATABASE_URL": ensure_postgres(), "REDIS_URL": ensure_redis()}
+    if not services_only:
+        exports["CHROMIUM_PATH"] = ensure_chromium()
+        ensure_poppler()
     for name, value in exports.items():
         say(f"{name}={value}")
         print(f"export {name}='{value}'")
