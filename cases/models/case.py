@@ -37,7 +37,9 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # The person's age band when the case was opened (cases.demographics): the statistics keep it
     # after retention has erased the date of birth. "" = date of birth not known.
-    age_band = models.CharField(_("age band"), max_length=6, choices=AgeBand.choices, blank=True, editable=False)
+    age_band = models.CharField(
+        _("age band"), max_length=6, choices=AgeBand.choices, blank=True, editable=False, default="", db_default=""
+    )
     closed_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Optimistic concurrency: every change increments it; a form carries the version it was made from.

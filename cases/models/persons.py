@@ -20,8 +20,9 @@ class Person(models.Model):
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     alias = models.CharField(_("alias"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    # As the person states it; "" = not recorded. Only the committee's statistics read it.
-    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    # As the person states it; "" = not recorded. Only the committee's statistics read it. The
+    # database default lets bulk loads (COPY in the benchmarks, the demo history) leave it out.
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True, default="", db_default="")
     # Kölner Phonetik of the names, for the duplicate check across agencies.
     family_phonetic = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     given_phonetic = models.CharField(max_length=100, blank=True, editable=False)
