@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from cases.models import Case
+
 from .kinds import RecordKind
 from .models import LegalHold, RetentionRule, RetentionRun
 
@@ -36,3 +38,8 @@ def active_holds() -> list[LegalHold]:
 
 def holds_of(case_id: int) -> list[LegalHold]:
     return list(LegalHold.objects.filter(case_id=case_id).select_related("set_by", "lifted_by").order_by("-set_at"))
+
+
+def case_by_reference(reference: str) -> Case | None:
+    """The case the data-protection officer names by its number (no content is read)."""
+    return Case.objects.filter(reference=reference.strip()).first()

@@ -15,7 +15,6 @@ from access.case_access import case_access
 from access.errors import NotFound
 from access.rules import Action
 from access.web import requires
-from cases.models import Case
 from cases.views._helpers import apply_errors
 
 from . import selectors, services
@@ -66,24 +65,28 @@ def review(request):
     lifting = request.method == "POST" and "lift_reference" in request.POST
     form = HoldByNumberForm(None if lifting else (request.POST or None))
     lift_form = HoldLiftByNumberForm(request.POST if lifting else None)
-    if lifting and _lift_by_number(request, lift_form):
+    if lifting:
+        done = _hold_by_number(
+            request,
+            lift_form,
+            field="lift_reference",
+            act=lambda case: services.legal_hold_lift(
+                actor=request.user, case=case, reason=lift_form.cleaned_data["lift_reason"]
+            ),
+            message=_("The legal hold on case %(reference)s is lifted."),
+        )
+    else:
+        done = request.method == "POST" and _hold_by_number(
+            request,
+            form,
+            field="reference",
+            act=lambda case: services.legal_hold_set(
+                actor=request.user, case=case, reason=form.cleaned_data["reason"], by_officer=True
+            ),
+            message=_("The legal hold on case %(reference)s is set."),
+        )
+    if done:
         return redirect("retention:review")
-    if request.method == "POST" and not lifting and form.is_valid():
-        case = Case.objects.filter(reference=form.cleaned_data["reference"].strip()).first()
-        if case is None:
-            form.add_error("reference", _("There is no case with this number."))
-        else:
-            try:
-                services.legal_hold_set(
-                    actor=request.user, case=case, reason=form.cleaned_data["reason"], by_officer=True
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request, _("The legal hold on case %(reference)s is set.") % {"reference": case.reference}
-                )
-                return redirect("retention:review")
     holds = selectors.active_holds()
     # The page names case numbers (the preview's and the holds'): a read, logged.
     events.report(
@@ -103,19 +106,20 @@ def review(request):
     return render(request, "retention/review.html", {**context, "form": form, "lift_form": lift_form})
 
 
-def _lift_by_number(request, form) -> bool:
+def _hold_by_number(request, form, *, field: str, act, message: str) -> bool:
+    """Set or lift a hold on the case named by its number in `field` (the officer's forms)."""
     if not form.is_valid():
         return False
-    case = Case.objects.filter(reference=form.cleaned_data["lift_reference"].strip()).first()
+    case = selectors.case_by_reference(form.cleaned_data[field])
     if case is None:
-        form.add_error("lift_reference", _("There is no case with this number."))
+        form.add_error(field, _("There is no case with this number."))
         return False
     try:
-        services.legal_hold_lift(actor=request.user, case=case, reason=form.cleaned_data["lift_reason"])
+        act(case)
     except ValidationError as error:
         apply_errors(form, error)
         return False
-    messages.success(request, _("The legal hold on case %(reference)s is lifted.") % {"reference": case.reference})
+    messages.success(request, message % {"reference": case.reference})
     return True
 
 
