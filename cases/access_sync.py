@@ -18,7 +18,7 @@ from django.utils import timezone
 from agencies.services import agency_group_id
 
 from .models import ALWAYS_FROM, ALWAYS_UNTIL, AccessGrant, Case, CaseGroupObjectPermission
-from .scopes import ALL_SCOPE_PERMISSIONS, SCOPE_PERMISSIONS
+from .scopes import ALL_SCOPE_PERMISSIONS, PERM_BASIC, SCOPE_PERMISSIONS
 
 
 @lru_cache(maxsize=1)
@@ -96,21 +96,30 @@ def case_permissions_sync(case: Case) -> None:
                     permission_id=permission_id,
                     valid_from=valid_from,
                     valid_until=valid_until,
-                    case_updated_at=case.updated_at,
+                    **listing_copies(case, permission_id),
                 )
             )
-        elif (row.valid_from, row.valid_until, row.case_updated_at) != (valid_from, valid_until, case.updated_at):
-            row.valid_from, row.valid_until, row.case_updated_at = valid_from, valid_until, case.updated_at
-            row.save(update_fields=["valid_from", "valid_until", "case_updated_at"])
+        elif (row.valid_from, row.valid_until) != (valid_from, valid_until):
+            row.valid_from, row.valid_until = valid_from, valid_until
+            row.save(update_fields=["valid_from", "valid_until"])
     CaseGroupObjectPermission.objects.bulk_create(new_rows)
 
 
+def listing_copies(case: Case, permission_id: int) -> dict:
+    """What a new permission row copies from its case: the listing row (basic permission) what
+    the case list orders and filters by; the others nothing. Later changes of the case reach
+    the copies through the database trigger of migration cases 0008."""
+    if permission_id != permission_ids()[PERM_BASIC]:
+        return {"case_updated_at": None, "case_status": None, "case_district_id": None}
+    return {"case_updated_at": case.updated_at, "case_status": case.status, "case_district_id": case.district_id}
+
+
 def case_touch(case_id: int, when: datetime | None = None) -> datetime:
-    """Mark the case as changed now: its updated_at and the copy on its permission rows move
-    together, so the case list stays in order. Every write to a case goes through here."""
+    """Mark the case as changed now, so the case list shows it first. The copy on the case's
+    listing rows (one per agency that sees it) follows in the same statement, by trigger; the
+    other permission rows are not rewritten. Every write to a case goes through here."""
     when = when or timezone.now()
     Case.objects.filter(pk=case_id).update(updated_at=when)
-    CaseGroupObjectPermission.objects.filter(content_object_id=case_id).update(case_updated_at=when)
     return when
 
 

@@ -93,21 +93,6 @@ def cases_visible_to(*, user, scope: str = Scope.BASIC) -> QuerySet[Case]:
     return queryset.reported_to(user, object_type="case", agency_id=_single_agency_id(user))
 
 
-def visible_case_count(*, user, scope: str = Scope.BASIC) -> int:
-    """How many cases the user sees, counted on the permission rows alone (no join to cases).
-    Same answer as cases_visible_to(...).count() for single-permission scopes, much cheaper."""
-    needed = SCOPE_PERMISSIONS[scope]
-    if len(needed) != 1:
-        return cases_visible_to(user=user, scope=scope).count()
-    if not getattr(user, "is_authenticated", False) or not case_group_ids_of(user):
-        return 0
-    (codename,) = needed
-    rows = live_permission_rows(user, codename, timezone.now())
-    if len(case_group_ids_of(user)) == 1:
-        return rows.count()
-    return rows.values("content_object_id").distinct().count()
-
-
 def with_text_visibility(queryset: QuerySet[Case], *, user) -> QuerySet[Case]:
     """Annotate `shows_text`: whether the user may read the case's reason and summary — free
     text that may name violence or illness — per access.rules CASE_TEXT_READ (a basic grant
@@ -126,37 +111,6 @@ def with_text_visibility(queryset: QuerySet[Case], *, user) -> QuerySet[Case]:
         content_object=OuterRef("pk"),
     )
     return queryset.annotate(shows_text=Exists(rows))
-
-
-class _KnownCount:
-    """A queryset whose total is already known, for the paginator."""
-
-    def __init__(self, queryset: QuerySet, total: int):
-        self.queryset, self.total, self.ordered = queryset, total, True
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index):
-        return self.queryset[index]
-
-
-def cases_page_for(*, user, queryset: QuerySet[Case], page_number, unfiltered: bool = False) -> object:
-    """One page of a (filtered) visible-case queryset, with what the list shows. For the
-    unfiltered list the total comes from the permission rows (visible_case_count)."""
-    queryset = with_text_visibility(
-        queryset.select_related("person", "district", "owner_agency")
-        .only(*CASE_LIST_FIELDS, "district__name", "owner_agency__name", "owner_agency__short_name")
-        .prefetch_related("assigned_workers"),
-        user=user,
-    )
-    source = _KnownCount(queryset, visible_case_count(user=user)) if unfiltered else queryset
-    page = Paginator(source, CASE_PAGE_SIZE).get_page(page_number)
-    page.object_list = list(page.object_list)  # evaluated (and logged) once, here
-    return page
 
 
 def person_get_for(*, user, person_id) -> Person:

@@ -3,7 +3,6 @@ appointments, documents, the case plan and the timeline. Every record hangs off 
 carries a note category, so it is visible exactly where that category's scope is (cases.scopes)."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from access.reporting import ReportingQuerySet
 from agencies.models import Agency
 from cases.models import Case, Consent, ContactChannel
 from cases.scopes import NoteCategory
+from notlagen.storage import NamedStorage, named_storage
 
 from .life_areas import LifeArea, Need
 from .risk import RiskLevel, answered_items
@@ -164,11 +164,11 @@ class Appointment(models.Model):
         return f"{self.case} – {self.starts_at:%d.%m.%Y %H:%M}"
 
 
-def document_storage() -> FileSystemStorage:
-    """Files outside the web root (settings.DOCUMENTS_ROOT), with no URL: they are served only
-    by the permission-checked, logged download view. A callable, so migrations do not record
-    one machine's folder."""
-    return FileSystemStorage(location=settings.DOCUMENTS_ROOT, base_url=None)
+def document_storage() -> NamedStorage:
+    """The storage "documents" (settings.STORAGES: a folder outside the web root or encrypted
+    object storage), never served by a URL of its own: only by the permission-checked, logged
+    download view. A callable, so migrations do not record one machine's backend."""
+    return named_storage("documents")
 
 
 def _document_path(instance, filename: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
+
+from notlagen.storage import stored_files
 
 from .models import Document, document_storage
 
@@ -16,15 +18,13 @@ ORPHAN_GRACE_SECONDS = 3600
 @shared_task
 def remove_orphan_files() -> int:
     """Delete stored files without a document row (an upload whose transaction rolled back).
-    Idempotent; runs daily from beat."""
-    root = document_storage().path("")
-
+    Idempotent; runs daily from beat. Works on any storage: the folder or the object storage."""
+    storage = document_storage()
     known = set(Document.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - timedelta(seconds=ORPHAN_GRACE_SECONDS)
     removed = 0
-    cutoff = time.time() - ORPHAN_GRACE_SECONDS
-    for path in Path(root).glob("*/*") if Path(root).exists() else []:
-        name = path.relative_to(root).as_posix()
-        if name not in known and path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink()
+    for name, modified in stored_files(storage):
+        if name not in known and modified < cutoff:
+            storage.delete(name)
             removed += 1
     return removed

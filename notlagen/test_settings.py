@@ -26,5 +26,11 @@ WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 CELERY_TASK_DEFAULT_QUEUE = "notlagen-test"
 DOCUMENTS_ROOT = VAR_DIR / "test-documents"
+# Case documents in a folder, unencrypted, whatever the environment says (tests/test_storage_s3.py
+# runs the encrypted S3 storage against a real SeaweedFS).
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": DOCUMENTS_ROOT},
+}
 # The webhook receivers of the tests listen on loopback.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

@@ -224,7 +224,17 @@ def test_case_list_paginates_50(client, world):
         open_case(sw, family_name=f"Muster{i}")
     login(client, sw)
     html = client.get("/faelle/").content.decode()
-    assert "56 Fälle" in html and "Seite 1 von 2" in html
+    assert "56 Fälle" in html and "Ältere Fälle" in html and "Neuere Fälle" not in html
+    first = re.findall(r'href="/faelle/(\d+)/"', html)
+    older = re.search(r'href="\?nach=([0-9-]+)"', html).group(1)
+    html = client.get("/faelle/", {"nach": older}).content.decode()
+    second = re.findall(r'href="/faelle/(\d+)/"', html)
+    assert len(first) == 50 and len(second) == 6 and not set(first) & set(second)
+    assert "Neuere Fälle" in html and "Ältere Fälle" not in html
+    newer = re.search(r'href="\?vor=([0-9-]+)"', html).group(1)
+    assert re.findall(r'href="/faelle/(\d+)/"', client.get("/faelle/", {"vor": newer}).content.decode()) == first
+    # A cursor that is not one shows the first page; it is never an error.
+    assert client.get("/faelle/", {"nach": "x-1"}).status_code == 200
 
 
 def _grow(world, cases: int, notes: int):

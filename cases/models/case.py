@@ -98,19 +98,47 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     # The owner's rows hold ALWAYS_FROM / ALWAYS_UNTIL, so every read checks one plain range.
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField()
-    # A copy of the case's updated_at, kept by cases.access_sync, so that an agency's newest
-    # visible cases are the first entries of one index range instead of a probe per case.
+    # The listing row of an agency for a case is its row of the basic permission. It carries a
+    # copy of what the case list orders and filters by, so that an agency's newest visible cases
+    # — with any filter of the list — are the first entries of one index range instead of a join
+    # and a probe per case (cases.listing). The copies are written when the row is created
+    # (cases.access_sync) and kept by a database trigger on the case (migration 0008), so they
+    # hold whoever changes the case. Rows of the other permissions carry NULL.
     case_updated_at = models.DateTimeField(null=True, blank=True)
+    case_status = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001 - NULL: not a listing row
+    case_district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta(GroupObjectPermissionBase.Meta):
         abstract = False
         # The list and its count: one range of (group, permission), newest case first, the
-        # window included so both run as index-only scans. The second serves the per-case check.
+        # window and the filtered columns included so both run as index-only scans; a filter by
+        # status or district that keeps few rows has its own range. The last but one serves the
+        # per-case check.
         indexes = [
             models.Index(
                 fields=["group", "permission", "-case_updated_at", "-content_object"],
-                include=["valid_from", "valid_until"],
+                include=["valid_from", "valid_until", "case_status", "case_district"],
                 name="caseperm_list",
+            ),
+            models.Index(
+                fields=["group", "permission", "case_status", "-case_updated_at", "-content_object"],
+                include=["valid_from", "valid_until", "case_district"],
+                condition=models.Q(case_status__isnull=False),
+                name="caseperm_list_status",
+            ),
+            models.Index(
+                fields=["group", "permission", "case_district", "-case_updated_at", "-content_object"],
+                include=["valid_from", "valid_until", "case_status"],
+                condition=models.Q(case_district__isnull=False),
+                name="caseperm_list_district",
             ),
             models.Index(
                 fields=["content_object", "group", "permission"],

@@ -15,8 +15,8 @@ from access.rules import Action
 from access.web import requires
 from agencies.selectors import case_agencies_of, case_workers_of, members_with_perm_in
 
-from .. import selectors, services
-from ..filters import CaseFilter
+from .. import listing, selectors, services
+from ..filters import CaseListFilterForm
 from ..forms import (
     CaseCloseForm,
     CaseEditForm,
@@ -30,19 +30,21 @@ from ._helpers import apply_errors, create_after_duplicate_check, person_fields
 
 @requires(Action.CASE_LIST)
 def case_list(request):
-    workers = case_workers_of(user=request.user)
-    filterset = CaseFilter(request.GET or None, queryset=selectors.cases_visible_to(user=request.user), workers=workers)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    if filterset.is_bound and not filterset.is_valid():
-        queryset = queryset.none()
-    unfiltered = not any(request.GET.get(name) for name in filterset.filters)
-    page = selectors.cases_page_for(
-        user=request.user, queryset=queryset, page_number=request.GET.get("seite"), unfiltered=unfiltered
-    )
+    form = CaseListFilterForm(request.GET or None, workers=case_workers_of(user=request.user))
+    if form.is_bound and not form.is_valid():
+        page = listing.CaseListPage(cases=[], count=0, more_than_bound=False)
+    else:
+        page = listing.case_list_page(
+            user=request.user,
+            filters=form.list_filters() if form.is_bound else listing.CaseListFilters(),
+            older=request.GET.get("nach"),
+            newer=request.GET.get("vor"),
+        )
     query = request.GET.copy()
-    query.pop("seite", None)
+    for cursor in ("nach", "vor", "seite"):
+        query.pop(cursor, None)
     context = {
-        "filter": filterset,
+        "filter_form": form,
         "page": page,
         "query": query.urlencode(),
         "can_open": may(request.user, Action.CASE_OPEN) is not None,

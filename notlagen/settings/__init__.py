@@ -6,3 +6,4 @@ from .base import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .records import *  # noqa: F403
 from .security import *  # noqa: F403
+from .storage import *  # noqa: F403
