@@ -210,3 +210,32 @@ def test_a_bad_filter_is_an_error_at_the_field_and_lists_nothing(city, client):
     login(client, city["worker"])
     html = client.get("/faelle/", {"status": "gelöscht", "district": "999999"}).content.decode()
     assert "Bitte eine gültige Auswahl treffen" in html and "0 Fälle" in html
+
+
+@pytest.mark.parametrize("who", ["worker", "both"])
+def test_the_log_names_exactly_the_cases_shown(city, client, monkeypatch, who):
+    from audit.models import AccessLogEntry
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)
+    login(client, city[who])
+    newest = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    html = client.get("/faelle/").content.decode()
+    shown = [int(pk) for pk in re.findall(r'href="/faelle/(\d+)/"', html)]
+    (entry,) = AccessLogEntry.objects.filter(id__gt=newest, action="list", object_type="case")
+    assert entry.object_ids == shown and len(shown) == 4 and entry.case_ids == sorted(shown)
+
+
+def test_the_person_search_finds_parts_of_names_on_the_trigram_index(city):
+    from cases.selectors import persons_found_for
+
+    found = persons_found_for(user=city["worker"], query="uster0")
+    assert [p.family_name for p in found] == [f"Muster{i:02d}" for i in range(10)]
+    assert persons_found_for(user=city["partner"], query="uster0")[0].family_name in {"Muster01", "Muster03"}
+    assert not persons_found_for(user=member(Role.SOCIAL_WORKER, username="elsewhere"), query="uster")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cases_person' AND indexname LIKE '%trgm'")
+        assert {row[0] for row in cursor.fetchall()} == {
+            "person_family_name_trgm",
+            "person_given_name_trgm",
+            "person_alias_trgm",
+        }
