@@ -64,7 +64,7 @@ class AccessLogFilter(django_filters.FilterSet):
         from .selectors import persons_matching
 
         ids = [p.pk for p in persons_matching(value)]
-        return queryset.filter(subjects__kind="person", subjects__ref_id__in=ids) if ids else queryset.none()
+        return queryset.filter(person_ids__has=ids) if ids else queryset.none()
 
     def filter_case(self, queryset, name, value):
         from cases.models import Case
@@ -75,4 +75,4 @@ class AccessLogFilter(django_filters.FilterSet):
         )
         if case_id is None:
             return queryset.none()
-        return queryset.filter(subjects__kind="case", subjects__ref_id=case_id)
+        return queryset.filter(case_ids__has=case_id)

@@ -4,11 +4,17 @@ Entries are append-only: the model and its queryset refuse to change or delete t
 PostgreSQL trigger refuses UPDATE and DELETE for the application's role (retention is the one
 deletion path, see audit.retention). A beat job chains the entries in id order with SHA-256
 (AccessLogChain) and closes each run with a seal, so a changed, removed or inserted entry is
-found by `manage.py verify_access_log`."""
+found by `manage.py verify_access_log`.
+
+On PostgreSQL the entries are partitioned by month of `time` (audit.partitioning): retention drops
+whole months, and each search reads only the months of its period."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .idlists import IdListField
 
 
 class AppendOnlyError(Exception):
@@ -50,6 +56,11 @@ class AppendOnlyModel(models.Model):
 
 
 class AccessLogEntry(AppendOnlyModel):
+    """One access. `id` is the primary key for Django and everything that refers to an entry: the
+    identity sequence alone makes it unique. In PostgreSQL the table is partitioned by RANGE on
+    `time` and its primary key is (id, time), because a partitioned table's unique constraints
+    must contain the partition key (audit.partitioning)."""
+
     class Action(models.TextChoices):
         VIEW = "view", _("View")
         LIST = "list", _("List")
@@ -104,8 +115,9 @@ class AccessLogEntry(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=30, blank=True)
     object_ids = models.JSONField(_("object ids"), default=list, blank=True)
-    case_ids = models.JSONField(_("cases"), default=list, blank=True)
-    person_ids = models.JSONField(_("persons"), default=list, blank=True)
+    # Searched with `case_ids__has=` / `person_ids__has=` (audit.idlists), on a GIN index each.
+    case_ids = IdListField(_("cases"), default=list, blank=True)
+    person_ids = IdListField(_("persons"), default=list, blank=True)
     basis = models.CharField(_("right used"), max_length=200, blank=True)
     purpose = models.CharField(_("purpose or reason"), max_length=300, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
@@ -118,36 +130,23 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name = _("access-log entry")
         verbose_name_plural = _("access-log entries")
         ordering = ["-id"]
-        # The search pages newest first by id (keyset). Every index costs each write, so only
-        # the selective filters have one: who, which agency, and the rare denials.
+        # The search pages newest first by (time, id) (keyset, audit.selectors.entries_page): each
+        # filter of audit.filters has an index in that order, so a page reads its 51 rows and
+        # stops, and a period is a range of the same index (its months chosen by partition
+        # pruning). "allowed" (nearly every entry), the period alone and no filter use the time
+        # index; GIN indexes (PostgreSQL only, migration 0005) answer person and case.
         indexes = [
-            models.Index(fields=["actor_name", "-id"], name="accesslog_actorname_id"),
-            models.Index(fields=["agency", "-id"], name="accesslog_agency_id"),
-            models.Index(fields=["-id"], name="accesslog_denied", condition=models.Q(outcome="denied")),
+            models.Index(fields=["actor_name", "-time", "-id"], name="accesslog_actor_time"),
+            models.Index(fields=["agency", "-time", "-id"], name="accesslog_agency_time"),
+            models.Index(fields=["action", "-time", "-id"], name="accesslog_action_time"),
+            models.Index(fields=["channel", "-time", "-id"], name="accesslog_channel_time"),
+            models.Index(fields=["-time", "-id"], name="accesslog_denied", condition=models.Q(outcome="denied")),
+            GinIndex(fields=["case_ids"], opclasses=["jsonb_path_ops"], name="accesslog_case_ids"),
+            GinIndex(fields=["person_ids"], opclasses=["jsonb_path_ops"], name="accesslog_person_ids"),
         ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}"
-
-
-class AccessLogSubject(AppendOnlyModel):
-    """The search index of "who accessed this person / this case": one row per reference,
-    derived from the entries' case_ids and person_ids by the sealer (so a request writes one
-    row, not a hundred random index entries). Entries are searchable this way once sealed."""
-
-    class Kind(models.TextChoices):
-        CASE = "case", _("Case")
-        PERSON = "person", _("Person")
-
-    entry = models.ForeignKey(AccessLogEntry, on_delete=models.CASCADE, related_name="subjects")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    ref_id = models.BigIntegerField()
-
-    class Meta(AppendOnlyModel.Meta):
-        indexes = [models.Index(fields=["kind", "ref_id", "-entry"], name="accesslogsubject_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.ref_id}"
 
 
 class AccessLogChain(AppendOnlyModel):

@@ -3,8 +3,9 @@ year after the entry (default: the second), then removed — whole seals at a ti
 of the chain stays verifiable. This is the only deletion path, and it is itself logged.
 
 On PostgreSQL the deletion runs inside audit_apply_retention(), a SECURITY DEFINER function
-owned by the role notlagen_log_keeper: the append-only trigger lets a DELETE through only for
-that role, so no application session can delete an entry itself. The function decides by the
+owned by the role notlagen_log_keeper: it drops the whole months past the horizon (partitions the
+keeper owns) and deletes the few proven rows outside them — the append-only trigger lets a DELETE
+through only for that role, so no application session can delete an entry itself. The function decides by the
 database's own clock (hourly marks "entries up to id N existed at T") and by the policy written
 into it at migrate time — not by entry times or arguments a caller could forge
 (audit.retention_sql). On
@@ -20,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import writer
-from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, AccessLogSubject
+from .models import AccessLogChain, AccessLogEntry, AccessLogSeal
 
 
 def retention_horizon(now: datetime | None = None) -> datetime:
@@ -37,6 +38,8 @@ def apply_retention(*, now: datetime | None = None) -> int:
     decide (`now` only names the horizon in the log entry); on SQLite `now` (default: the present)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # A partition with foreign-key checks still queued in this transaction cannot be dropped.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SELECT removed, up_to FROM audit_apply_retention()")
             removed, last_id = cursor.fetchone()
     else:
@@ -68,7 +71,6 @@ def _apply_on_sqlite(horizon: datetime) -> tuple[int, int | None]:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE IF NOT EXISTS notlagen_retention_running (x integer)")
         try:
-            _raw_delete(AccessLogSubject.objects.filter(entry_id__lte=last_id))
             _raw_delete(AccessLogChain.objects.filter(entry_id__lte=last_id))
             _raw_delete(AccessLogSeal.objects.filter(last_entry_id__lte=last_id))
             removed = _raw_delete(AccessLogEntry.objects.filter(id__lte=last_id))

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from . import anchors, keys
-from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, AccessLogSubject, SealHorizon
+from .models import AccessLogChain, AccessLogEntry, AccessLogSeal, SealHorizon
 
 GENESIS = "0" * 64
 _SEALER_LOCK = 7_310_001  # PostgreSQL advisory lock key: one sealer at a time
@@ -52,17 +52,6 @@ def canonical(entry: AccessLogEntry) -> bytes:
 
 def link(previous: str, entry: AccessLogEntry) -> str:
     return hashlib.sha256(previous.encode() + canonical(entry)).hexdigest()
-
-
-def _index_subjects(entries: list[AccessLogEntry]) -> None:
-    """Fill the person/case search index for a sealed batch, sorted so the index grows in order."""
-    rows = sorted(
-        {("case", ref, e.pk) for e in entries for ref in e.case_ids}
-        | {("person", ref, e.pk) for e in entries for ref in e.person_ids}
-    )
-    AccessLogSubject.objects.bulk_create(
-        [AccessLogSubject(entry_id=entry_id, kind=kind, ref_id=ref) for kind, ref, entry_id in rows], batch_size=5000
-    )
 
 
 # Write transactions of this application's role in this database that began at or before a moment.
@@ -118,7 +107,6 @@ def seal_pending(*, batch: int = 20_000, up_to: int | None = None) -> AccessLogS
             head = link(head, entry)
             links.append(AccessLogChain(entry_id=entry.pk, digest=head))
         AccessLogChain.objects.bulk_create(links)
-        _index_subjects(entries)
         key_id, key = keys.current()
         fields = {
             "first_entry_id": entries[0].pk,

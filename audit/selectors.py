@@ -41,10 +41,16 @@ PAGE_SIZE = 50
 
 
 def entries_page(queryset: QuerySet[AccessLogEntry], *, before: int | None) -> tuple[list[AccessLogEntry], int | None]:
-    """Keyset pagination (newest first): fast on tens of millions of rows, no total count."""
+    """Keyset pagination, newest first by (time, id): fast on tens of millions of rows, no total
+    count. `before` is the id of the last entry shown; the page goes on below its (time, id) —
+    `time <= t` is the bound the indexes and the partition pruning start from."""
     if before:
-        queryset = queryset.filter(id__lt=before)
-    rows = list(queryset.select_related("agency").order_by("-id")[: PAGE_SIZE + 1])
+        anchor = AccessLogEntry.objects.filter(pk=before).values_list("time", flat=True).first()
+        if anchor is None:  # gone by retention meanwhile: what is older by id
+            queryset = queryset.filter(id__lt=before)
+        else:
+            queryset = queryset.filter(time__lte=anchor).filter(Q(time__lt=anchor) | Q(id__lt=before))
+    rows = list(queryset.select_related("agency").order_by("-time", "-id")[: PAGE_SIZE + 1])
     more = rows[PAGE_SIZE].pk if len(rows) > PAGE_SIZE else None
     rows = rows[:PAGE_SIZE]
     return rows, (rows[-1].pk if more else None)
@@ -52,11 +58,7 @@ def entries_page(queryset: QuerySet[AccessLogEntry], *, before: int | None) -> t
 
 def person_history(*, person_id: int, limit: int = 5000) -> list[AccessLogEntry]:
     """The person's newest `limit` accesses, in time order for the report."""
-    newest = (
-        AccessLogEntry.objects.filter(subjects__kind="person", subjects__ref_id=person_id)
-        .select_related("agency")
-        .order_by("-id")[:limit]
-    )
+    newest = AccessLogEntry.objects.filter(person_ids__has=person_id).select_related("agency").order_by("-id")[:limit]
     return list(reversed(list(newest)))
 
 

@@ -1,12 +1,15 @@
 """Periodic jobs of the access log: sealing, retention and the detection of denied bursts."""
 
 from celery import shared_task
+from django.db import connection
 
-from . import retention, review, sealing
+from . import retention, retention_sql, review, sealing
 
 
 @shared_task(name="audit.tasks.seal_access_log")
 def seal_access_log() -> int:
+    # The months ahead exist long before they are needed (a catalogue look-up when they do).
+    retention_sql.create_partitions_ahead(connection)
     sealed = 0
     while (seal := sealing.seal_pending()) is not None:
         sealed += seal.count
@@ -15,6 +18,7 @@ def seal_access_log() -> int:
 
 @shared_task(name="audit.tasks.apply_retention")
 def apply_retention() -> int:
+    retention_sql.create_partitions_ahead(connection)
     return retention.apply_retention()
 
 

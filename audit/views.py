@@ -29,8 +29,8 @@ def _filtered(request):
     filterset = AccessLogFilter(request.GET or None, queryset=AccessLogEntry.objects.all())
     if filterset.is_bound and not filterset.is_valid():
         return filterset, AccessLogEntry.objects.none()
-    # No DISTINCT: the writer stores each subject once per entry, so subject joins add no duplicates,
-    # and without it the newest-first index order carries the first page.
+    # Every filter is a condition on the entry itself (no join, no DISTINCT), so the filter's
+    # newest-first (time, id) index carries the page (audit.selectors.entries_page).
     return filterset, (filterset.qs if filterset.is_bound else filterset.queryset)
 
 

@@ -102,3 +102,14 @@ def write_result(name: str, result: dict) -> Path:
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return out
+
+
+def write_markdown(name: str, rows: list[dict]) -> Path:
+    """A Markdown table of the rows (one column per key, in first-seen order) next to the JSON."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(row.get(column, "")) for column in columns) + " |" for row in rows]
+    out = ROOT / "var" / "bench" / f"{name}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    return out

@@ -1,5 +1,5 @@
 """Art. 15 report, who read the data and when: the access-log entries that name the person or
-one of their cases (the sealed index audit.models.AccessLogSubject), newest `LIMIT`, in time
+one of their cases (found through the GIN indexes on their id lists, audit.idlists), newest `LIMIT`, in time
 order. Of each entry the report shows what concerns this person — time, agency, who as the log
 holds it, action, kind of record, purpose, outcome — never its list of record ids, which may
 name other persons read in the same list."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from audit.models import AccessLogEntry, AccessLogSubject
+from audit.models import AccessLogEntry
 from audit.templatetags.audit_labels import object_type_label
 
 from .reader import Reader
@@ -17,12 +17,11 @@ LIMIT = 5000
 
 
 def entries_for(*, person_id: int, case_ids: list[int], limit: int = LIMIT) -> list[AccessLogEntry]:
-    named = Q(kind=AccessLogSubject.Kind.PERSON, ref_id=person_id)
+    named = Q(person_ids__has=person_id)
     if case_ids:
-        named |= Q(kind=AccessLogSubject.Kind.CASE, ref_id__in=case_ids)
-    entry_ids = AccessLogSubject.objects.filter(named).values("entry_id")
+        named |= Q(case_ids__has=case_ids)
     newest = (
-        AccessLogEntry.objects.filter(pk__in=entry_ids)
+        AccessLogEntry.objects.filter(named)
         .select_related("agency")
         .only("time", "actor_name", "agency__name", "action", "object_type", "purpose", "channel", "outcome")
         .order_by("-id")[:limit]

@@ -22,7 +22,7 @@ from notifications.models import Notification
 
 from .factories import member
 
-TABLES = ["audit_accesslogentry", "audit_accesslogsubject", "audit_accesslogchain", "audit_accesslogseal"]
+TABLES = ["audit_accesslogentry", "audit_accesslogchain", "audit_accesslogseal"]
 
 
 def _connect(**overrides):
@@ -221,7 +221,6 @@ def test_cutting_off_the_newest_seals_is_found(db, anchor_file):
     _sealed_with_anchors()
     last = AccessLogSeal.objects.order_by("-last_entry_id").first()
     with _triggers_off() as cursor:
-        cursor.execute("DELETE FROM audit_accesslogsubject WHERE entry_id >= %s", [last.first_entry_id])
         cursor.execute("DELETE FROM audit_accesslogchain WHERE entry_id >= %s", [last.first_entry_id])
         cursor.execute("DELETE FROM audit_accesslogentry WHERE id >= %s", [last.first_entry_id])
         cursor.execute("DELETE FROM audit_accesslogseal WHERE id = %s", [last.pk])
