@@ -5,29 +5,37 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from agencies.models import District
+from notlagen.widgets import QuickSelect
 
 from .listing import CaseListFilters
 from .models import Case
 
 
+def _choices(objects) -> list:
+    """A select's choices from a list read once. (A ModelChoiceField walks its queryset with a
+    server-side cursor on every render: three extra round trips per field on PostgreSQL.)"""
+    return [("", _("All")), *((obj.pk, str(obj)) for obj in objects)]
+
+
 class CaseListFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices])
-    district = forms.ModelChoiceField(
-        label=_("District"), required=False, queryset=District.objects.all(), empty_label=_("All")
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices], widget=QuickSelect
     )
-    assigned = forms.ModelChoiceField(
-        label=_("Assigned worker"), required=False, queryset=User.objects.none(), empty_label=_("All")
+    district = forms.TypedChoiceField(
+        label=_("District"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
+    assigned = forms.TypedChoiceField(
+        label=_("Assigned worker"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     updated_since = forms.DateField(
         label=_("Changed since"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, workers=None, **kwargs):
+    def __init__(self, *args, workers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if workers is not None:
-            self.fields["assigned"].queryset = workers
+        self.fields["district"].choices = _choices(District.objects.all())
+        self.fields["assigned"].choices = _choices(workers)
 
     def clean_updated_since(self):
         value = self.cleaned_data.get("updated_since")
@@ -39,7 +47,7 @@ class CaseListFilterForm(forms.Form):
         data = self.cleaned_data
         return CaseListFilters(
             status=data.get("status") or "",
-            district_id=data["district"].pk if data.get("district") else None,
-            assigned_id=data["assigned"].pk if data.get("assigned") else None,
+            district_id=data.get("district"),
+            assigned_id=data.get("assigned"),
             updated_since=data.get("updated_since"),
         )

@@ -31,7 +31,7 @@ from agencies.selectors import case_agencies_of, case_group_ids_of
 from .access_sync import permission_ids
 from .models import Case, CaseGroupObjectPermission
 from .scopes import PERM_BASIC
-from .selectors import CASE_LIST_FIELDS, with_text_visibility
+from .selectors import CASE_LIST_FIELDS, mark_text_visibility
 
 PAGE_SIZE = 50
 COUNT_BOUND = 1000
@@ -149,26 +149,25 @@ def _single_agency_id(user) -> int | None:
     return agencies[0].pk if len(agencies) == 1 else None
 
 
-def _shown(queryset: QuerySet[Case], *, user) -> QuerySet[Case]:
-    """What a row of the list shows, and whether the user may read the case's text."""
-    return with_text_visibility(
+def _shown(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """What a row of the list shows (whether the user may read its text: mark_text_visibility)."""
+    return (
         queryset.select_related("person", "district", "owner_agency")
         .only(*CASE_LIST_FIELDS, "district__name", "owner_agency__name", "owner_agency__short_name")
-        .prefetch_related("assigned_workers"),
-        user=user,
+        .prefetch_related("assigned_workers")
     )
 
 
-def cases_by_keys(*, user, keys: list[Key]) -> list[Case]:
+def cases_by_keys(keys: list[Key]) -> list[Case]:
     """The cases of a page read by key (users in several agencies), in the page's order."""
     if not keys:
         return []
-    found = _shown(Case.objects.filter(pk__in=[case_id for _moment, case_id in keys]).unreported(), user=user)
+    found = _shown(Case.objects.filter(pk__in=[case_id for _moment, case_id in keys]).unreported())
     by_id = {case.pk: case for case in found}
     return [by_id[case_id] for _moment, case_id in keys if case_id in by_id]
 
 
-def cases_joined(*, user, group_id: int, filters: CaseListFilters, now, cursor: Key | None, older: bool) -> list[Case]:
+def cases_joined(*, group_id: int, filters: CaseListFilters, now, cursor: Key | None, older: bool) -> list[Case]:
     """Up to a page and one of the cases next to the cursor, joined to the one agency's listing
     rows (a member of one agency, the usual case): one query, as a hand-written join would be."""
     via = "casegroupobjectpermission__"
@@ -177,13 +176,13 @@ def cases_joined(*, user, group_id: int, filters: CaseListFilters, now, cursor: 
     )
     order = ("-listed_at", "-pk") if older else ("listed_at", "pk")
     queryset = Case.objects.filter(condition).annotate(listed_at=F(f"{via}case_updated_at")).order_by(*order)
-    return list(_shown(queryset.unreported(), user=user)[: PAGE_SIZE + 1])
+    return list(_shown(queryset.unreported())[: PAGE_SIZE + 1])
 
 
 def _page_cases(*, user, groups: list[int], filters, now, cursor: Key | None, older: bool) -> tuple[list[Key], dict]:
     """The keys next to the cursor (a page and one) and, where already read, their cases."""
     if len(groups) == 1:
-        cases = cases_joined(user=user, group_id=groups[0], filters=filters, now=now, cursor=cursor, older=older)
+        cases = cases_joined(group_id=groups[0], filters=filters, now=now, cursor=cursor, older=older)
         return [(case.listed_at, case.pk) for case in cases], {case.pk: case for case in cases}
     per_agency = [
         keys_next_to(listing_rows(group_id=group, filters=filters, now=now), cursor, older=older, limit=PAGE_SIZE + 1)
@@ -210,7 +209,8 @@ def case_list_page(
         return case_list_page(user=user, filters=filters)
     if not going_older:
         keys.reverse()
-    cases = [read[case_id] for _moment, case_id in keys] if read else cases_by_keys(user=user, keys=keys)
+    cases = [read[case_id] for _moment, case_id in keys] if read else cases_by_keys(keys)
+    mark_text_visibility(cases, user=user)
     list_report(user, object_type="case", agency_id=_single_agency_id(user))(cases)
     count, more = bounded_count([listing_rows(group_id=group, filters=filters, now=now) for group in groups])
     page = CaseListPage(cases=cases, count=count, more_than_bound=more)
