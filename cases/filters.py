@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import District
-from notlagen.widgets import QuickSelect
+from notlagen import widgets
 
 from .listing import CaseListFilters
 from .models import Case
@@ -20,13 +20,13 @@ def _choices(objects) -> list:
 
 class CaseListFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices], widget=QuickSelect
+        label=_("Status"), required=False, choices=[("", _("All")), *Case.Status.choices], widget=widgets.Select
     )
     district = forms.TypedChoiceField(
-        label=_("District"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+        label=_("District"), required=False, coerce=int, empty_value=None, widget=widgets.Select
     )
     assigned = forms.TypedChoiceField(
-        label=_("Assigned worker"), required=False, coerce=int, empty_value=None, widget=QuickSelect
+        label=_("Assigned worker"), required=False, coerce=int, empty_value=None, widget=widgets.Select
     )
     updated_since = forms.DateField(
         label=_("Changed since"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,10 +6,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
-class QuickSelect(forms.Select):
+class Select(forms.Select):
     """A single-choice select rendered in Python. Django renders one template per option; for a
     filter listing an office's fifty colleagues that costs more than all the page's queries
-    (the case list, bench.case_list). The markup is the same as Django's select template."""
+    (the case list, bench.case_list). The markup is the same as Django's select template, and
+    the class keeps Django's name, so templates asking `field.widget_type == "select"` (the KERN
+    select wrapper) treat it as one."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

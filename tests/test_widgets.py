@@ -1,11 +1,11 @@
-"""QuickSelect renders exactly what Django's select template renders, faster."""
+"""notlagen.widgets.Select renders exactly what Django's select template renders, faster."""
 
 from html.parser import HTMLParser
 
 import pytest
 from django import forms
 
-from notlagen.widgets import QuickSelect
+from notlagen import widgets
 
 CHOICES = [("", "Alle"), ("a", "Ämter & <Büros>"), ("b", 'Bezirk "B"'), ("Gruppe", [("c", "C"), ("d", "D")])]
 
@@ -36,7 +36,14 @@ def _same(html: str) -> list:
 @pytest.mark.parametrize("value", [None, "", "a", "d", "x"])
 @pytest.mark.parametrize("attrs", [None, {"id": "id_f", "class": "kern-form-input__select", "required": True}])
 def test_the_markup_is_django_s(value, attrs):
-    ours = QuickSelect(choices=CHOICES).render("f", value, attrs)
+    ours = widgets.Select(choices=CHOICES).render("f", value, attrs)
     django = forms.Select(choices=CHOICES).render("f", value, attrs)
     assert _same(ours) == _same(django)
     assert "&lt;Büros&gt;" in ours and "&amp;" in ours
+
+
+def test_templates_see_a_select():
+    class Form(forms.Form):
+        choice = forms.ChoiceField(choices=CHOICES, widget=widgets.Select)
+
+    assert Form()["choice"].widget_type == "select"
