@@ -95,23 +95,30 @@ def partition(connection, *, tz: str) -> None:
         cursor.execute("SELECT audit_create_log_partitions()")
         cursor.execute(f"INSERT INTO {PARENT} SELECT * FROM {OLD}")  # noqa: S608 - constants
         cursor.execute(f"DROP TABLE {OLD}")
-        cursor.execute(f"ALTER TABLE {PARENT} ADD CONSTRAINT {PARENT}_pkey PRIMARY KEY (id, time)")
-        for (definition,) in indexes:
-            cursor.execute(definition)
-        for name, definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE {PARENT} ADD CONSTRAINT "{name}" {definition}')
-        for grantee, privilege in table_acl:
-            cursor.execute(f"GRANT {privilege} ON {PARENT} TO {grantee}")
-        for grantee, privilege in sequence_acl:
-            cursor.execute(f"GRANT {privilege} ON SEQUENCE {pg_sequence(cursor)} TO {grantee}")
-        cursor.execute(
-            f"CREATE TRIGGER {PARENT}_append_only BEFORE UPDATE OR DELETE ON {PARENT} "
-            "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER {PARENT}_no_truncate BEFORE TRUNCATE ON {PARENT} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_truncate()"
-        )
+        _restore(cursor, indexes=indexes, foreign_keys=foreign_keys, acls=(table_acl, sequence_acl))
+
+
+def _restore(cursor, *, indexes, foreign_keys, acls) -> None:
+    """Give the partitioned table what the plain one had: key, indexes, foreign keys, grants,
+    and the append-only and no-truncate triggers."""
+    table_acl, sequence_acl = acls
+    cursor.execute(f"ALTER TABLE {PARENT} ADD CONSTRAINT {PARENT}_pkey PRIMARY KEY (id, time)")
+    for (definition,) in indexes:
+        cursor.execute(definition)
+    for name, definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE {PARENT} ADD CONSTRAINT "{name}" {definition}')
+    for grantee, privilege in table_acl:
+        cursor.execute(f"GRANT {privilege} ON {PARENT} TO {grantee}")
+    for grantee, privilege in sequence_acl:
+        cursor.execute(f"GRANT {privilege} ON SEQUENCE {pg_sequence(cursor)} TO {grantee}")
+    cursor.execute(
+        f"CREATE TRIGGER {PARENT}_append_only BEFORE UPDATE OR DELETE ON {PARENT} "
+        "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER {PARENT}_no_truncate BEFORE TRUNCATE ON {PARENT} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_truncate()"
+    )
 
 
 def pg_sequence(cursor) -> str:
