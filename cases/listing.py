@@ -26,12 +26,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 
 from access.reporting import list_report
-from agencies.selectors import case_agencies_of, case_group_ids_of
+from agencies.selectors import case_group_ids_of
 
 from .access_sync import permission_ids
 from .models import Case, CaseGroupObjectPermission
 from .scopes import PERM_BASIC
-from .selectors import CASE_LIST_FIELDS, mark_text_visibility
+from .selectors import CASE_LIST_FIELDS, mark_text_visibility, single_agency_id
 
 PAGE_SIZE = 50
 COUNT_BOUND = 1000
@@ -144,11 +144,6 @@ def bounded_count(row_sets: list[QuerySet]) -> tuple[int, bool]:
     return min(len(seen), COUNT_BOUND), len(seen) > COUNT_BOUND
 
 
-def _single_agency_id(user) -> int | None:
-    agencies = case_agencies_of(user)
-    return agencies[0].pk if len(agencies) == 1 else None
-
-
 def _shown(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """What a row of the list shows (whether the user may read its text: mark_text_visibility)."""
     return (
@@ -179,7 +174,7 @@ def cases_joined(*, group_id: int, filters: CaseListFilters, now, cursor: Key | 
     return list(_shown(queryset.unreported())[: PAGE_SIZE + 1])
 
 
-def _page_cases(*, user, groups: list[int], filters, now, cursor: Key | None, older: bool) -> tuple[list[Key], dict]:
+def _page_cases(*, groups: list[int], filters, now, cursor: Key | None, older: bool) -> tuple[list[Key], dict]:
     """The keys next to the cursor (a page and one) and, where already read, their cases."""
     if len(groups) == 1:
         cases = cases_joined(group_id=groups[0], filters=filters, now=now, cursor=cursor, older=older)
@@ -203,7 +198,7 @@ def case_list_page(
     cursor, going_older = decode_cursor(older), True
     if cursor is None and (cursor := decode_cursor(newer)) is not None:
         going_older = False
-    fetched, read = _page_cases(user=user, groups=groups, filters=filters, now=now, cursor=cursor, older=going_older)
+    fetched, read = _page_cases(groups=groups, filters=filters, now=now, cursor=cursor, older=going_older)
     beyond, keys = len(fetched) > PAGE_SIZE, fetched[:PAGE_SIZE]
     if not going_older and not beyond:  # back at the newest cases: the first page, whole
         return case_list_page(user=user, filters=filters)
@@ -211,7 +206,7 @@ def case_list_page(
         keys.reverse()
     cases = [read[case_id] for _moment, case_id in keys] if read else cases_by_keys(keys)
     mark_text_visibility(cases, user=user)
-    list_report(user, object_type="case", agency_id=_single_agency_id(user))(cases)
+    list_report(user, object_type="case", agency_id=single_agency_id(user))(cases)
     count, more = bounded_count([listing_rows(group_id=group, filters=filters, now=now) for group in groups])
     page = CaseListPage(cases=cases, count=count, more_than_bound=more)
     if keys:

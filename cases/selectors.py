@@ -53,7 +53,8 @@ def live_permission_rows(user, codename: str, now) -> QuerySet[CaseGroupObjectPe
     )
 
 
-def _single_agency_id(user) -> int | None:
+def single_agency_id(user) -> int | None:
+    """The agency a member of exactly one agency acts for (named in the log), else None."""
     agencies = case_agencies_of(user)
     return agencies[0].pk if len(agencies) == 1 else None
 
@@ -90,7 +91,7 @@ def cases_visible_to(*, user, scope: str = Scope.BASIC) -> QuerySet[Case]:
         queryset = queryset.filter(
             Exists(live_permission_rows(user, codename, now).filter(content_object=OuterRef("pk")))
         )
-    return queryset.reported_to(user, object_type="case", agency_id=_single_agency_id(user))
+    return queryset.reported_to(user, object_type="case", agency_id=single_agency_id(user))
 
 
 def _text_rows(user) -> QuerySet[CaseGroupObjectPermission]:

@@ -41,7 +41,7 @@ def case_list(request):
             newer=request.GET.get("vor"),
         )
     query = request.GET.copy()
-    for cursor in ("nach", "vor", "seite"):
+    for cursor in ("nach", "vor"):
         query.pop(cursor, None)
     context = {
         "filter_form": form,
